@@ -1,0 +1,48 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+export default tseslint.config(
+	{ignores: ['dist/**', 'node_modules/**']},
+	js.configs.recommended,
+	...tseslint.configs.strictTypeChecked,
+	{
+		languageOptions: {
+			parserOptions: {
+				projectService: {
+					allowDefaultProject: ['scripts/*.mjs', 'eslint.config.js'],
+				},
+				tsconfigRootDir: import.meta.dirname,
+			},
+		},
+		plugins: {'react-hooks': reactHooks},
+		rules: {
+			...reactHooks.configs.recommended.rules,
+			'@typescript-eslint/restrict-template-expressions': [
+				'error',
+				{allowNumber: true},
+			],
+			'no-console': 'error',
+			// Our own freshly copied objects lose keys by name; that is the point of them.
+			'@typescript-eslint/no-dynamic-delete': 'off',
+		},
+	},
+	{
+		files: ['**/*.mjs', 'eslint.config.js'],
+		...tseslint.configs.disableTypeChecked,
+		languageOptions: {globals: {process: 'readonly', console: 'readonly'}},
+	},
+	{
+		// node:test's test() returns a promise that the runner itself awaits.
+		files: ['test/**', 'bench/**'],
+		rules: {
+			'@typescript-eslint/no-floating-promises': 'off',
+			'@typescript-eslint/no-non-null-assertion': 'off',
+			'no-console': 'off',
+		},
+	},
+	{
+		files: ['source/cli.tsx', 'source/commands/**', 'scripts/**'],
+		rules: {'no-console': 'off'},
+	},
+);
