@@ -23,6 +23,7 @@ export default tseslint.config(
 				{allowNumber: true},
 			],
 			'no-console': 'error',
+			'@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_'}],
 			// Our own freshly copied objects lose keys by name; that is the point of them.
 			'@typescript-eslint/no-dynamic-delete': 'off',
 		},

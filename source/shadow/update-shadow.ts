@@ -10,7 +10,7 @@ import {
 } from './errors.js';
 import {utf8Length, type JsonObject} from './json.js';
 import type {EngineOptions} from './limits.js';
-import {leafMetadata, objectMetadata} from './metadata.js';
+import {leafMetadata, objectMetadata, type MetadataLeaf} from './metadata.js';
 import {mergeSection} from './merge-section.js';
 import {computeDelta} from './compute-delta.js';
 import {
@@ -96,7 +96,8 @@ export function applyUpdate(
 		);
 	}
 
-	const next = mergeState(previous, request, now, base + 1);
+	const leaf = leafMetadata(now);
+	const next = mergeState(previous, request, leaf, base + 1);
 	if (documentBytes(next) > limits.maxDocBytes) {
 		return rejected(reject(413, messages.payloadTooLarge), now, clientToken);
 	}
@@ -104,7 +105,7 @@ export function applyUpdate(
 	const accepted = withToken<UpdateAccepted>(
 		{
 			state: request.state,
-			metadata: acceptedMetadata(request, now),
+			metadata: acceptedMetadata(request, leaf),
 			version: next.version,
 			timestamp: now,
 		},
@@ -147,10 +148,11 @@ export function applyUpdate(
 function mergeState(
 	previous: LiveShadow | undefined,
 	request: UpdateRequest,
-	now: number,
+	leaf: MetadataLeaf,
 	version: number,
 ): LiveShadow {
 	const {state: patch} = request;
+	const now = leaf.timestamp;
 	if (patch === null) {
 		return {kind: 'live', state: {}, metadata: {}, version, updatedAt: now};
 	}
@@ -163,7 +165,7 @@ function mergeState(
 		desired = undefined;
 		desiredMetadata = undefined;
 	} else if (patch.desired !== undefined) {
-		const merged = mergeSection(desired, desiredMetadata, patch.desired, now);
+		const merged = mergeSection(desired, desiredMetadata, patch.desired, leaf);
 		desired = merged.state;
 		desiredMetadata = merged.metadata;
 	}
@@ -176,7 +178,7 @@ function mergeState(
 			reported,
 			reportedMetadata,
 			patch.reported,
-			now,
+			leaf,
 		);
 		reported = merged.state;
 		reportedMetadata = merged.metadata;
@@ -201,15 +203,18 @@ export function documentBytes(shadow: LiveShadow): number {
 }
 
 /** §6.3: built from the request alone; null leaves and null sections get a timestamp too. */
-function acceptedMetadata(request: UpdateRequest, now: number): JsonObject {
+function acceptedMetadata(
+	request: UpdateRequest,
+	leaf: MetadataLeaf,
+): JsonObject {
 	const {state} = request;
-	if (state === null) return leafMetadata(now);
+	if (state === null) return leaf;
 	const metadata: JsonObject = {};
 	for (const section of ['desired', 'reported'] as const) {
 		const value = state[section];
-		if (value === null) metadata[section] = leafMetadata(now);
+		if (value === null) metadata[section] = leaf;
 		else if (value !== undefined)
-			metadata[section] = objectMetadata(value, now);
+			metadata[section] = objectMetadata(value, leaf);
 	}
 
 	return metadata;

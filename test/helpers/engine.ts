@@ -3,7 +3,7 @@ import {
 	type EngineOptions,
 } from '../../source/shadow/limits.js';
 import type {JsonObject} from '../../source/shadow/json.js';
-import {objectMetadata} from '../../source/shadow/metadata.js';
+import {leafMetadata, objectMetadata} from '../../source/shadow/metadata.js';
 import {deleteShadow, getShadow} from '../../source/shadow/read-shadow.js';
 import {
 	sectionsOf,
@@ -68,8 +68,8 @@ export function live(
 		kind: 'live',
 		state: sectionsOf(desired?.value, reported?.value),
 		metadata: sectionsOf(
-			desired && objectMetadata(desired.value, desired.at),
-			reported && objectMetadata(reported.value, reported.at),
+			desired && objectMetadata(desired.value, leafMetadata(desired.at)),
+			reported && objectMetadata(reported.value, leafMetadata(reported.at)),
 		),
 		version,
 		updatedAt: Math.max(desired?.at ?? 0, reported?.at ?? 0),

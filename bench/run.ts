@@ -1,0 +1,15 @@
+/*
+npm run bench: every benchmark prints ratios against a baseline measured in
+the same run, because absolute numbers on the shared machine are not stable.
+*/
+import {benchEngine} from './engine.bench.js';
+
+const only = process.argv[2];
+const suites: Record<string, () => Promise<string[]> | string[]> = {
+	engine: benchEngine,
+};
+
+for (const [name, suite] of Object.entries(suites)) {
+	if (only && only !== name) continue;
+	for (const line of await suite()) console.log(line);
+}

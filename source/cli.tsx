@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+/*
+The only module that reads process.argv, process.env and the terminal. It
+turns them into a command and its options, and owns the exit code.
+*/
+import process from 'node:process';
+import {parseCommandLine} from './command-line/parse-command-line.js';
+import {runCommand} from './commands/run-command.js';
+
+const commandLine = parseCommandLine(process.argv.slice(2), import.meta);
+
+switch (commandLine.kind) {
+	case 'help': {
+		console.log(commandLine.text);
+		break;
+	}
+
+	case 'version': {
+		console.log(commandLine.version);
+		break;
+	}
+
+	case 'usage-error': {
+		console.error(`shadow-tui: ${commandLine.message}`);
+		process.exitCode = 2;
+		break;
+	}
+
+	case 'run': {
+		process.exitCode = await runCommand(
+			commandLine.command,
+			commandLine.flags,
+			{
+				env: process.env,
+				stdinIsTty: process.stdin.isTTY,
+			},
+		);
+		break;
+	}
+}

@@ -1,0 +1,341 @@
+/*
+The command line of cli.md as data: every command, its flags and its help.
+Parsing and validation read this table, so the help can never drift from
+what is accepted.
+*/
+
+export type FlagSpec = {
+	readonly type: 'string' | 'number' | 'boolean';
+	readonly description: string;
+	/** Shown in the help as --flag VALUE. */
+	readonly value?: string;
+	readonly choices?: readonly string[];
+	readonly default?: string | number | boolean;
+	readonly min?: number;
+	readonly max?: number;
+};
+
+export type CommandName =
+	| 'console'
+	| 'serve'
+	| 'device'
+	| 'demo'
+	| 'get'
+	| 'update'
+	| 'delete'
+	| 'list';
+
+export type CommandSpec = {
+	readonly summary: string;
+	readonly usage: string;
+	readonly flags: Readonly<Record<string, FlagSpec>>;
+};
+
+const port = (description: string, fallback?: number): FlagSpec => ({
+	type: 'number',
+	value: 'N',
+	description,
+	min: 0,
+	max: 65_535,
+	...(fallback === undefined ? {} : {default: fallback}),
+});
+
+const logging: Record<string, FlagSpec> = {
+	logFile: {
+		type: 'string',
+		value: 'FILE',
+		description: 'write diagnostics to FILE (never to the terminal)',
+	},
+	logLevel: {
+		type: 'string',
+		value: 'LEVEL',
+		description: 'error, warn, info or debug',
+		choices: ['error', 'warn', 'info', 'debug'],
+		default: 'info',
+	},
+};
+
+const tlsClient: Record<string, FlagSpec> = {
+	cert: {
+		type: 'string',
+		value: 'FILE',
+		description: 'client certificate (PEM) for mutual TLS',
+	},
+	key: {
+		type: 'string',
+		value: 'FILE',
+		description: 'private key (PEM) of the client certificate',
+	},
+	ca: {
+		type: 'string',
+		value: 'FILE',
+		description: 'CA certificate(s) to trust for the broker',
+	},
+};
+
+const connection: Record<string, FlagSpec> = {
+	thing: {type: 'string', value: 'NAME', description: 'thing name'},
+	shadow: {
+		type: 'string',
+		value: 'NAME',
+		description: 'named shadow (default: the classic shadow)',
+	},
+	broker: {
+		type: 'string',
+		value: 'URL',
+		description: 'mqtt://, mqtts://, ws:// or wss:// broker',
+		default: 'mqtt://127.0.0.1:1883',
+	},
+	...tlsClient,
+	endpoint: {
+		type: 'string',
+		value: 'HOST',
+		description: 'AWS IoT Core data endpoint (mqtts, port 8883)',
+	},
+	clientId: {
+		type: 'string',
+		value: 'ID',
+		description: 'MQTT client id (default: generated per run)',
+	},
+	profile: {
+		type: 'string',
+		value: 'NAME',
+		description: 'a saved connection profile',
+	},
+	...logging,
+};
+
+const apply: FlagSpec = {
+	type: 'string',
+	value: 'MODE',
+	description: 'device role: apply deltas at once (auto) or ask (confirm)',
+	choices: ['auto', 'confirm'],
+	default: 'auto',
+};
+
+const many: Record<string, FlagSpec> = {
+	match: {
+		type: 'string',
+		value: 'PATTERN',
+		description: 'many things by name pattern (coffee-*)',
+	},
+	query: {
+		type: 'string',
+		value: 'Q',
+		description: 'many things by a query on shadow state',
+	},
+	json: {type: 'boolean', description: 'machine-readable output on stdout'},
+};
+
+export const commands: Readonly<Record<CommandName, CommandSpec>> = {
+	console: {
+		summary: 'the interactive console (default command)',
+		usage: 'shadow-tui [console] --thing NAME [--role app|device]',
+		flags: {
+			...connection,
+			role: {
+				type: 'string',
+				value: 'ROLE',
+				description: 'starting role; a key switches it while running',
+				choices: ['app', 'device'],
+				default: 'app',
+			},
+			apply,
+			history: {
+				type: 'number',
+				value: 'N',
+				description: 'versions kept in the history pane',
+				default: 1000,
+				min: 1,
+			},
+		},
+	},
+	serve: {
+		summary:
+			'the local shadow service: embedded broker, shadow service, store, HTTP API',
+		usage: 'shadow-tui serve [--port N] [--http-port N] [--data DIR]',
+		flags: {
+			host: {
+				type: 'string',
+				value: 'ADDR',
+				description: 'address to listen on',
+				default: '127.0.0.1',
+			},
+			port: port(
+				'MQTT over TCP, or TLS with --tls-cert (default 1883, 8883 with TLS)',
+			),
+			wsPort: port('MQTT over WebSocket (default: off)'),
+			httpPort: port('HTTP API compatible with AWS IoT data plane', 8080),
+			tlsCert: {
+				type: 'string',
+				value: 'FILE',
+				description: 'serve MQTT over TLS with this certificate',
+			},
+			tlsKey: {
+				type: 'string',
+				value: 'FILE',
+				description: 'private key of --tls-cert',
+			},
+			tlsCa: {
+				type: 'string',
+				value: 'FILE',
+				description: 'require client certificates signed by this CA',
+			},
+			data: {
+				type: 'string',
+				value: 'DIR',
+				description:
+					"where the store lives (default: the user's data directory)",
+			},
+			broker: {
+				type: 'string',
+				value: 'URL',
+				description: 'attach to an existing broker instead of embedding one',
+			},
+			...tlsClient,
+			clientId: {
+				type: 'string',
+				value: 'ID',
+				description: 'client id on an external broker',
+			},
+			...logging,
+		},
+	},
+	device: {
+		summary: 'headless simulated or file-backed device(s), no console',
+		usage:
+			'shadow-tui device --thing NAME --sim vehicle|coffee-maker|pump [--count N]',
+		flags: {
+			...connection,
+			sim: {
+				type: 'string',
+				value: 'KIND',
+				description: 'simulated device',
+				choices: ['vehicle', 'coffee-maker', 'pump'],
+			},
+			state: {
+				type: 'string',
+				value: 'FILE',
+				description: 'initial reported state when the shadow does not exist',
+			},
+			count: {
+				type: 'number',
+				value: 'N',
+				description: 'run N devices named THING-1 … THING-N',
+				default: 1,
+				min: 1,
+			},
+			apply,
+			presence: {
+				type: 'boolean',
+				description:
+					'report connected and set a last will (--no-presence: off)',
+				default: true,
+			},
+		},
+	},
+	demo: {
+		summary: 'service + simulated devices + console, nothing to configure',
+		usage: 'shadow-tui demo',
+		flags: {...logging},
+	},
+	get: {
+		summary: 'print a shadow',
+		usage: 'shadow-tui get --thing NAME [--shadow NAME] [--json]',
+		flags: {...connection, ...many},
+	},
+	update: {
+		summary: 'update desired and/or reported state',
+		usage:
+			'shadow-tui update --thing NAME --desired JSON [--reported JSON] [--version N]',
+		flags: {
+			...connection,
+			desired: {
+				type: 'string',
+				value: 'JSON',
+				description: 'patch for desired (null removes a key)',
+			},
+			reported: {
+				type: 'string',
+				value: 'JSON',
+				description: 'patch for reported (null removes a key)',
+			},
+			version: {
+				type: 'number',
+				value: 'N',
+				description: 'refuse with 409 unless the shadow is at version N',
+				min: 0,
+			},
+			...many,
+		},
+	},
+	delete: {
+		summary: 'delete a shadow',
+		usage: 'shadow-tui delete --thing NAME [--shadow NAME]',
+		flags: {...connection, ...many},
+	},
+	list: {
+		summary: 'list things and their named shadows',
+		usage: 'shadow-tui list [--match PATTERN] [--query Q] [--json]',
+		flags: {...connection, ...many},
+	},
+};
+
+export const commandNames = Object.keys(commands) as CommandName[];
+
+export function isCommandName(value: string): value is CommandName {
+	return Object.prototype.hasOwnProperty.call(commands, value);
+}
+
+function kebab(name: string): string {
+	return name.replaceAll(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+export function flagLabel(name: string, spec: FlagSpec): string {
+	const label =
+		spec.type === 'boolean' && spec.default === true
+			? `--no-${kebab(name)}`
+			: `--${kebab(name)}`;
+	return spec.value ? `${label} ${spec.value}` : label;
+}
+
+export function mainHelp(): string {
+	const width = Math.max(...commandNames.map((name) => name.length));
+	return [
+		'Usage: shadow-tui [command] [flags]',
+		'',
+		'A terminal console, local service and client for AWS IoT Device Shadows.',
+		'',
+		'Commands:',
+		...commandNames.map(
+			(name) => `  ${name.padEnd(width)}  ${commands[name].summary}`,
+		),
+		'',
+		'Run `shadow-tui COMMAND --help` for the flags of a command.',
+		'Start with `shadow-tui demo`: a local service, simulated devices and the console.',
+	].join('\n');
+}
+
+export function commandHelp(name: CommandName): string {
+	const spec = commands[name];
+	const rows = Object.entries(spec.flags).map(([flag, flagSpec]) => {
+		const fallback =
+			flagSpec.default === undefined || flagSpec.type === 'boolean'
+				? ''
+				: ` (default: ${String(flagSpec.default)})`;
+		return [
+			flagLabel(flag, flagSpec),
+			`${flagSpec.description}${fallback}`,
+		] as const;
+	});
+	const width = Math.max(...rows.map(([label]) => label.length));
+	return [
+		`Usage: ${spec.usage}`,
+		'',
+		`${name}: ${spec.summary}`,
+		'',
+		'Flags:',
+		...rows.map(([label, text]) => `  ${label.padEnd(width)}  ${text}`),
+		`  ${'--help'.padEnd(width)}  show this help`,
+	].join('\n');
+}
