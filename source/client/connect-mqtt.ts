@@ -1,0 +1,71 @@
+/*
+One way to open an mqtt.js connection for every part of shadow-tui: TLS files,
+a unique client id, mqtt.js's debug output routed to our logger, and Nagle
+turned off on every (re)connected socket, since mqtt.js never does it and each
+QoS 1 round trip would otherwise wait ~40 ms (stack-notes §6).
+*/
+import {randomBytes} from 'node:crypto';
+import {connectAsync, type IClientOptions, type MqttClient} from 'mqtt';
+import type {Logger} from '../log/logger.js';
+
+export type MqttConnection = {
+	readonly url: string;
+	readonly clientId?: string;
+	readonly cert?: Buffer | string;
+	readonly key?: Buffer | string;
+	readonly ca?: Buffer | string;
+	/** ALPN protocols, for AWS IoT Core's certificate authentication on port 443. */
+	readonly alpnProtocols?: string[];
+	readonly username?: string;
+	readonly will?: IClientOptions['will'];
+	readonly keepalive?: number;
+	/** ms between reconnect attempts; 0 turns reconnecting off. */
+	readonly reconnectPeriod?: number;
+	readonly connectTimeout?: number;
+};
+
+export function generateClientId(prefix = 'shadow-tui'): string {
+	return `${prefix}-${randomBytes(6).toString('hex')}`;
+}
+
+export function setNoDelay(client: MqttClient): void {
+	const stream = client.stream as
+		{setNoDelay?: (on: boolean) => void} | undefined;
+	stream?.setNoDelay?.(true);
+}
+
+export async function connectMqtt(
+	connection: MqttConnection,
+	log?: Logger,
+): Promise<MqttClient> {
+	const options: IClientOptions = {
+		clientId: connection.clientId ?? generateClientId(),
+		protocolVersion: 4,
+		clean: true,
+		reconnectPeriod: connection.reconnectPeriod ?? 1000,
+		connectTimeout: connection.connectTimeout ?? 10_000,
+		keepalive: connection.keepalive ?? 30,
+		log: (...args: unknown[]) => {
+			log?.debug('mqtt', {detail: args.map(String).join(' ')});
+		},
+		...(connection.cert ? {cert: connection.cert} : {}),
+		...(connection.key ? {key: connection.key} : {}),
+		...(connection.ca ? {ca: connection.ca} : {}),
+		...(connection.alpnProtocols
+			? {ALPNProtocols: connection.alpnProtocols}
+			: {}),
+		...(connection.username === undefined
+			? {}
+			: {username: connection.username}),
+		...(connection.will ? {will: connection.will} : {}),
+	};
+	const client = await connectAsync(connection.url, options);
+	setNoDelay(client);
+	client.on('connect', () => {
+		setNoDelay(client);
+	});
+	client.on('error', (error) => {
+		log?.warn('mqtt error', {url: connection.url, error: error.message});
+	});
+	return client;
+}

@@ -1,0 +1,230 @@
+/*
+The HTTP API of AWS IoT's data plane (§11): GetThingShadow, UpdateThingShadow,
+DeleteThingShadow and ListNamedShadowsForThing, with AWS's paths, status codes,
+error bodies and the x-amzn-ErrorType header that AWS's SDKs read to name the
+error. Every request goes through the same queue, engine and store as MQTT.
+*/
+import {randomUUID} from 'node:crypto';
+import {
+	createServer,
+	type IncomingMessage,
+	type ServerResponse,
+} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import type {Logger} from '../log/logger.js';
+import {
+	exceptionNames,
+	messages,
+	reject,
+	type Rejection,
+} from '../shadow/errors.js';
+import {checkShadowName, checkThingName} from '../shadow/names.js';
+import type {Operation, ShadowAddress} from '../shadow/topics.js';
+import {urlHost} from './embedded-broker.js';
+import type {ShadowService} from './shadow-service.js';
+
+export type HttpApi = {
+	readonly url: string;
+	close(): Promise<void>;
+};
+
+type Reply = {
+	readonly status: number;
+	readonly body: unknown;
+	readonly errorType?: string;
+};
+
+const shadowPath = /^\/things\/([^/]*)\/shadow\/?$/;
+const listPath =
+	/^\/api\/things\/shadow\/ListNamedShadowsForThing\/([^/]*)\/?$/;
+const methods: Readonly<Record<string, Operation>> = {
+	GET: 'get',
+	POST: 'update',
+	DELETE: 'delete',
+};
+
+export async function startHttpApi(options: {
+	readonly service: ShadowService;
+	readonly host: string;
+	readonly port: number;
+	readonly clock: () => number;
+	readonly log: Logger;
+}): Promise<HttpApi> {
+	const {service, log} = options;
+	const {limits} = service.options;
+
+	async function handle(request: IncomingMessage): Promise<Reply> {
+		const url = new URL(request.url ?? '/', 'http://localhost');
+		const list = listPath.exec(url.pathname);
+		if (list) {
+			if (request.method !== 'GET')
+				return errorReply(reject(405, 'Method Not Allowed'));
+			return listNamed(decode(list[1] ?? ''), url.searchParams);
+		}
+
+		const shadow = shadowPath.exec(url.pathname);
+		if (!shadow) return errorReply(reject(404, 'Not Found'));
+		const operation = methods[request.method ?? ''];
+		if (!operation) return errorReply(reject(405, 'Method Not Allowed'));
+
+		const address = addressOf(decode(shadow[1] ?? ''), url.searchParams);
+		if ('code' in address) return errorReply(address);
+		const body =
+			operation === 'update'
+				? await readBody(request, limits.maxRequestBytes)
+				: Buffer.alloc(0);
+		if (body === undefined)
+			return errorReply(reject(413, messages.payloadTooLarge));
+
+		const outcome = await service.request(address, operation, body);
+		return outcome.ok
+			? {status: 200, body: outcome.accepted}
+			: errorReply(outcome.rejection);
+	}
+
+	function listNamed(thingName: string, query: URLSearchParams): Reply {
+		const nameProblem = checkThingName(thingName, limits);
+		if (nameProblem) return errorReply(nameProblem);
+		const pageSizeText = query.get('pageSize');
+		const pageSize =
+			pageSizeText === null ? limits.listPageSizeDefault : Number(pageSizeText);
+		if (
+			!Number.isInteger(pageSize) ||
+			pageSize < 1 ||
+			pageSize > limits.listPageSizeMax
+		) {
+			return errorReply(
+				reject(400, `pageSize must be between 1 and ${limits.listPageSizeMax}`),
+			);
+		}
+
+		const token = query.get('nextToken');
+		const after =
+			token === null ? '' : Buffer.from(token, 'base64url').toString('utf8');
+		if (token !== null && (after === '' || checkShadowName(after, limits))) {
+			return errorReply(reject(400, 'Invalid nextToken'));
+		}
+
+		const names = service.listNamedShadows(thingName, after, pageSize + 1);
+		const results = names.slice(0, pageSize);
+		const nextToken =
+			names.length > pageSize
+				? Buffer.from(results.at(-1) ?? '').toString('base64url')
+				: undefined;
+		return {
+			status: 200,
+			body: {
+				results,
+				...(nextToken ? {nextToken} : {}),
+				timestamp: options.clock(),
+			},
+		};
+	}
+
+	function addressOf(
+		thingName: string,
+		query: URLSearchParams,
+	): ShadowAddress | Rejection {
+		const shadowName = query.get('name');
+		const problem =
+			checkThingName(thingName, limits) ??
+			(shadowName === null ? undefined : checkShadowName(shadowName, limits));
+		return problem ?? {thingName, shadowName: shadowName ?? ''};
+	}
+
+	const server = createServer({noDelay: true}, (request, response) => {
+		handle(request).then(
+			(reply) => {
+				send(response, reply);
+			},
+			(error: unknown) => {
+				log.error('HTTP request failed', {
+					error: String(error),
+					url: request.url,
+				});
+				send(response, errorReply(reject(500, messages.internalFailure)));
+			},
+		);
+	});
+
+	const port = await new Promise<number>((resolve, fail) => {
+		server.once('error', (error: NodeJS.ErrnoException) => {
+			fail(
+				error.code === 'EADDRINUSE'
+					? new Error(
+							`port ${options.port} on ${options.host} is already in use`,
+						)
+					: error,
+			);
+		});
+		server.listen(options.port, options.host, () => {
+			resolve((server.address() as AddressInfo).port);
+		});
+	});
+
+	return {
+		url: `http://${urlHost(options.host)}:${port}`,
+		async close() {
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => {
+				server.close(() => {
+					resolve();
+				});
+			});
+		},
+	};
+}
+
+function decode(segment: string): string {
+	try {
+		return decodeURIComponent(segment);
+	} catch {
+		// A malformed escape cannot be a valid name; the name check refuses it.
+		return segment;
+	}
+}
+
+/** The body, or undefined when it is larger than the limit (the rest is not buffered). */
+async function readBody(
+	request: IncomingMessage,
+	limit: number,
+): Promise<Buffer | undefined> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of request) {
+		const buffer = chunk as Buffer;
+		size += buffer.byteLength;
+		if (size > limit) {
+			request.resume();
+			return undefined;
+		}
+
+		chunks.push(buffer);
+	}
+
+	return Buffer.concat(chunks);
+}
+
+function errorReply(rejection: Rejection): Reply {
+	return {
+		status: rejection.code,
+		body: {message: rejection.message},
+		errorType: exceptionNames[rejection.code],
+	};
+}
+
+function send(response: ServerResponse, reply: Reply): void {
+	if (response.headersSent) {
+		response.destroy();
+		return;
+	}
+
+	const text = JSON.stringify(reply.body);
+	response.writeHead(reply.status, {
+		'content-type': 'application/json',
+		'content-length': Buffer.byteLength(text),
+		'x-amzn-RequestId': randomUUID(),
+		...(reply.errorType ? {'x-amzn-ErrorType': reply.errorType} : {}),
+	});
+	response.end(text);
+}

@@ -1,0 +1,148 @@
+/*
+The local shadow service assembled: a broker (embedded aedes, or an external
+one the service attaches to), the shadow service, the SQLite store and the
+HTTP API. close() stops taking requests, answers what is queued, then closes
+the HTTP API, the broker and finally the store.
+*/
+import type {MqttClient} from 'mqtt';
+import {connectMqtt, type MqttConnection} from '../client/connect-mqtt.js';
+import type {Logger} from '../log/logger.js';
+import {defaultEngineOptions, type EngineOptions} from '../shadow/limits.js';
+import {requestTopicFilters} from '../shadow/topics.js';
+import {openShadowStore, type ShadowStore} from '../store/shadow-store.js';
+import {
+	startEmbeddedBroker,
+	type EmbeddedBroker,
+	type TlsFiles,
+} from './embedded-broker.js';
+import {startHttpApi, type HttpApi} from './http-api.js';
+import {
+	createShadowService,
+	type Publish,
+	type ShadowService,
+} from './shadow-service.js';
+
+export type LocalServiceConfig = {
+	readonly host: string;
+	/** MQTT port of the embedded broker (0 picks a free one). */
+	readonly port: number;
+	readonly wsPort?: number;
+	/** undefined: no HTTP API. */
+	readonly httpPort?: number;
+	readonly tls?: TlsFiles;
+	/** Attach to this broker instead of embedding one. */
+	readonly broker?: MqttConnection;
+	/** SQLite file. */
+	readonly dataFile: string;
+	readonly options?: EngineOptions;
+	readonly clock?: () => number;
+	readonly log: Logger;
+};
+
+export type LocalService = {
+	/** The broker clients should use (the embedded one, or the external one). */
+	readonly mqttUrl: string;
+	readonly wsUrl?: string;
+	readonly httpUrl?: string;
+	readonly dataFile: string;
+	readonly service: ShadowService;
+	close(): Promise<void>;
+};
+
+const epochSeconds = () => Math.floor(Date.now() / 1000);
+
+export async function startLocalService(
+	config: LocalServiceConfig,
+): Promise<LocalService> {
+	const clock = config.clock ?? epochSeconds;
+	const log = config.log.child('service');
+	const store = openShadowStore(config.dataFile);
+	let embedded: EmbeddedBroker | undefined;
+	let external: MqttClient | undefined;
+	let http: HttpApi | undefined;
+	try {
+		let publish: Publish;
+		if (config.broker) {
+			external = await connectMqtt(
+				{clientId: 'shadow-tui-service', ...config.broker},
+				log,
+			);
+			const client = external;
+			publish = (topic, payload) => {
+				client.publish(topic, payload, {qos: 1}, (error) => {
+					if (error) log.error('publish failed', {topic, error: error.message});
+				});
+			};
+		} else {
+			embedded = await startEmbeddedBroker({
+				host: config.host,
+				port: config.port,
+				...(config.wsPort === undefined ? {} : {wsPort: config.wsPort}),
+				...(config.tls ? {tls: config.tls} : {}),
+				log,
+			});
+			const broker = embedded;
+			publish = (topic, payload) => {
+				broker.publish(topic, payload);
+			};
+		}
+
+		const service = createShadowService({
+			store,
+			publish,
+			clock,
+			options: config.options ?? defaultEngineOptions,
+			log,
+		});
+		if (external) {
+			external.on('message', (topic, payload) => {
+				service.handleMessage(topic, payload);
+			});
+			await external.subscribeAsync(requestTopicFilters, {qos: 1});
+		} else if (embedded) {
+			for (const filter of requestTopicFilters) {
+				await embedded.subscribe(filter, (topic, payload) => {
+					service.handleMessage(topic, payload);
+				});
+			}
+		}
+
+		if (config.httpPort !== undefined) {
+			http = await startHttpApi({
+				service,
+				host: config.host,
+				port: config.httpPort,
+				clock,
+				log,
+			});
+		}
+
+		const brokerUrl = config.broker?.url ?? embedded?.mqttUrl ?? '';
+		return {
+			mqttUrl: brokerUrl,
+			...(embedded?.wsUrl ? {wsUrl: embedded.wsUrl} : {}),
+			...(http ? {httpUrl: http.url} : {}),
+			dataFile: config.dataFile,
+			service,
+			close: async () => {
+				await service.close();
+				await shutdown(http, embedded, external, store);
+			},
+		};
+	} catch (error: unknown) {
+		await shutdown(http, embedded, external, store);
+		throw error;
+	}
+}
+
+async function shutdown(
+	http: HttpApi | undefined,
+	embedded: EmbeddedBroker | undefined,
+	external: MqttClient | undefined,
+	store: ShadowStore,
+): Promise<void> {
+	await http?.close();
+	await external?.endAsync();
+	await embedded?.close();
+	store.close();
+}

@@ -1,0 +1,287 @@
+/*
+The shadow service: requests from MQTT and HTTP go through one queue, are
+answered by the engine strictly in arrival order, and the records they change
+are committed in one transaction per batch (group commit). Replies leave only
+after that commit: nothing is acknowledged before it is durable.
+*/
+import type {Logger} from '../log/logger.js';
+import {messages, reject} from '../shadow/errors.js';
+import type {EngineOptions} from '../shadow/limits.js';
+import {
+	deleteShadow,
+	getShadow,
+	type DeleteOutcome,
+	type GetOutcome,
+} from '../shadow/read-shadow.js';
+import {errorDocument} from '../shadow/replies.js';
+import type {Payload} from '../shadow/request.js';
+import type {ShadowRecord} from '../shadow/shadow-record.js';
+import {
+	formatShadowTopic,
+	parseShadowTopic,
+	type Operation,
+	type ShadowAddress,
+} from '../shadow/topics.js';
+import {updateShadow, type UpdateOutcome} from '../shadow/update-shadow.js';
+import {addressKey, type ShadowStore} from '../store/shadow-store.js';
+
+export type Publish = (topic: string, payload: Buffer) => void;
+
+export type Channel = 'mqtt' | 'http';
+
+type OutcomeOf = {
+	update: UpdateOutcome;
+	get: GetOutcome;
+	delete: DeleteOutcome;
+};
+type AnyOutcome = UpdateOutcome | GetOutcome | DeleteOutcome;
+
+type Pending = {
+	readonly address: ShadowAddress;
+	readonly operation: Operation;
+	readonly payload: Payload;
+	readonly channel: Channel;
+	/** MQTT only: the request topic, whose /rejected answers it. */
+	readonly topic?: string;
+	readonly resolve: (outcome: AnyOutcome) => void;
+};
+
+export type ShadowService = {
+	/** Handles one MQTT message on a shadow request topic; replies go out through publish. */
+	handleMessage(topic: string, payload: Buffer): void;
+	/** The HTTP API's entry: same queue, same engine; MQTT side effects as AWS does them (§8.7). */
+	request<K extends Operation>(
+		address: ShadowAddress,
+		operation: K,
+		payload: Payload,
+	): Promise<OutcomeOf[K]>;
+	listNamedShadows(thingName: string, after: string, limit: number): string[];
+	readonly options: EngineOptions;
+	/** Answers what is queued, then stops taking requests. */
+	close(): Promise<void>;
+};
+
+export type ShadowServiceDependencies = {
+	readonly store: ShadowStore;
+	readonly publish: Publish;
+	/** Epoch seconds. */
+	readonly clock: () => number;
+	readonly options: EngineOptions;
+	readonly log: Logger;
+};
+
+export function createShadowService(
+	dependencies: ShadowServiceDependencies,
+): ShadowService {
+	const {store, publish, clock, options, log} = dependencies;
+	let queue: Pending[] = [];
+	let scheduled = false;
+	let closed = false;
+
+	function enqueue(pending: Pending): void {
+		queue.push(pending);
+		if (!scheduled) {
+			scheduled = true;
+			// Everything that arrives before the next turn of the event loop shares one commit.
+			setImmediate(flush);
+		}
+	}
+
+	function flush(): void {
+		scheduled = false;
+		const batch = queue;
+		queue = [];
+		const changes = new Map<
+			string,
+			{address: ShadowAddress; record: ShadowRecord}
+		>();
+		const outcomes = batch.map((pending) => {
+			const key = addressKey(pending.address);
+			const record = changes.has(key)
+				? changes.get(key)?.record
+				: store.load(pending.address);
+			const outcome = run(pending, record, changes);
+			if (outcome.ok && 'shadow' in outcome)
+				changes.set(key, {address: pending.address, record: outcome.shadow});
+			return outcome;
+		});
+
+		let failed = false;
+		if (changes.size > 0) {
+			try {
+				store.commitBatch(changes);
+			} catch (error: unknown) {
+				failed = true;
+				log.error('store commit failed; answering the batch with 500', {
+					error: String(error),
+					size: changes.size,
+				});
+			}
+		}
+
+		for (const [index, pending] of batch.entries()) {
+			const outcome = outcomes[index] as AnyOutcome;
+			const final =
+				failed && outcome.ok && 'shadow' in outcome
+					? internalFailure(pending, outcome)
+					: outcome;
+			reply(pending, final);
+			pending.resolve(final);
+		}
+	}
+
+	function run(
+		pending: Pending,
+		record: ShadowRecord | undefined,
+		changes: ReadonlyMap<
+			string,
+			{address: ShadowAddress; record: ShadowRecord}
+		>,
+	): AnyOutcome {
+		const {address, payload} = pending;
+		const context = {
+			address,
+			now: clock(),
+			options,
+			namedShadowCount: namedShadowCount(address, record, changes),
+		};
+		switch (pending.operation) {
+			case 'update': {
+				return updateShadow(record, payload, context);
+			}
+
+			case 'get': {
+				return getShadow(record, payload, context);
+			}
+
+			case 'delete': {
+				return deleteShadow(record, payload, context);
+			}
+		}
+	}
+
+	/** Only worth a query when a limit is set and a named shadow is about to be created. */
+	function namedShadowCount(
+		address: ShadowAddress,
+		record: ShadowRecord | undefined,
+		changes: ReadonlyMap<
+			string,
+			{address: ShadowAddress; record: ShadowRecord}
+		>,
+	): number | undefined {
+		if (
+			!Number.isFinite(options.limits.namedShadowsPerThing) ||
+			address.shadowName === '' ||
+			record?.kind === 'live'
+		) {
+			return undefined;
+		}
+
+		let count = store.countLiveNamedShadows(address.thingName);
+		for (const change of changes.values()) {
+			if (
+				change.address.thingName !== address.thingName ||
+				change.address.shadowName === ''
+			)
+				continue;
+			const before = store.load(change.address)?.kind === 'live';
+			const after = change.record.kind === 'live';
+			count += Number(after) - Number(before);
+		}
+
+		return count;
+	}
+
+	function internalFailure(pending: Pending, outcome: AnyOutcome): AnyOutcome {
+		const rejection = reject(500, messages.internalFailure);
+		const clientToken =
+			outcome.ok && 'accepted' in outcome
+				? outcome.accepted.clientToken
+				: undefined;
+		return {
+			ok: false,
+			rejection,
+			error: errorDocument(rejection, clock(), clientToken),
+		};
+	}
+
+	function send(topic: string, document: unknown): void {
+		publish(topic, Buffer.from(JSON.stringify(document)));
+	}
+
+	function reply(pending: Pending, outcome: AnyOutcome): void {
+		const {address, operation, channel} = pending;
+		if (!outcome.ok) {
+			// REST errors are HTTP only (§8.7).
+			if (channel === 'mqtt')
+				send(
+					`${pending.topic ?? formatShadowTopic(address, operation)}/rejected`,
+					outcome.error,
+				);
+			return;
+		}
+
+		if ('documents' in outcome) {
+			send(formatShadowTopic(address, 'update', 'accepted'), outcome.accepted);
+			if (outcome.delta)
+				send(formatShadowTopic(address, 'update', 'delta'), outcome.delta);
+			send(
+				formatShadowTopic(address, 'update', 'documents'),
+				outcome.documents,
+			);
+			return;
+		}
+
+		// A REST get is answered over HTTP only; a REST delete is announced on MQTT too.
+		if (channel === 'mqtt' || operation === 'delete') {
+			send(formatShadowTopic(address, operation, 'accepted'), outcome.accepted);
+		}
+	}
+
+	return {
+		options,
+		handleMessage(topic, payload) {
+			if (closed) return;
+			const parsed = parseShadowTopic(topic, options.limits);
+			if (parsed.kind === 'other' || parsed.topic.reply !== undefined) return;
+			if (parsed.kind === 'bad-name') {
+				log.info('request refused: invalid name', {
+					topic,
+					message: parsed.rejection.message,
+				});
+				send(`${topic}/rejected`, errorDocument(parsed.rejection, clock()));
+				return;
+			}
+
+			const {thingName, shadowName, operation} = parsed.topic;
+			enqueue({
+				address: {thingName, shadowName},
+				operation,
+				payload,
+				channel: 'mqtt',
+				topic,
+				resolve: () => undefined,
+			});
+		},
+		async request(address, operation, payload) {
+			if (closed) throw new Error('the shadow service is closed');
+			return new Promise((resolve) => {
+				enqueue({
+					address,
+					operation,
+					payload,
+					channel: 'http',
+					resolve: resolve as (outcome: AnyOutcome) => void,
+				});
+			});
+		},
+		listNamedShadows(thingName, after, limit) {
+			return store.listNamedShadows(thingName, after, limit);
+		},
+		async close() {
+			closed = true;
+			if (queue.length > 0) flush();
+			await Promise.resolve();
+		},
+	};
+}

@@ -1,0 +1,169 @@
+/*
+The durable store: one SQLite file, WAL with synchronous=FULL so that a
+committed transaction survives power loss. The service is its only writer, so
+a cache in front of it is authoritative. commitBatch writes every record of
+one batch in a single transaction (group commit): throughput comes from
+batching, not from weaker durability.
+*/
+import {mkdirSync} from 'node:fs';
+import {dirname} from 'node:path';
+import Database from 'better-sqlite3';
+import type {JsonObject} from '../shadow/json.js';
+import type {ShadowRecord} from '../shadow/shadow-record.js';
+import type {ShadowAddress} from '../shadow/topics.js';
+
+export type ShadowStore = {
+	readonly path: string;
+	/** The stored record, or undefined when the shadow never existed. */
+	load(address: ShadowAddress): ShadowRecord | undefined;
+	/** Writes all records in one transaction; returns only once it is durable. Throws on failure. */
+	commitBatch(
+		records: ReadonlyMap<
+			string,
+			{address: ShadowAddress; record: ShadowRecord}
+		>,
+	): void;
+	countLiveNamedShadows(thingName: string): number;
+	/** Live named shadows of a thing, ascending by name, after `after`. */
+	listNamedShadows(thingName: string, after: string, limit: number): string[];
+	/** Things that have at least one live shadow, ascending. */
+	listThings(after: string, limit: number): string[];
+	close(): void;
+};
+
+type Row = {
+	kind: 'live' | 'deleted';
+	version: number;
+	state: string | null;
+	metadata: string | null;
+	updated_at: number;
+};
+
+const schemaVersion = 1;
+
+export function addressKey(address: ShadowAddress): string {
+	return `${address.thingName}\u0000${address.shadowName}`;
+}
+
+export function openShadowStore(path: string): ShadowStore {
+	if (path !== ':memory:') mkdirSync(dirname(path), {recursive: true});
+	const db = new Database(path);
+	db.pragma('journal_mode = WAL');
+	db.pragma('synchronous = FULL');
+	db.pragma('busy_timeout = 5000');
+	migrate(db);
+
+	const select = db.prepare<[string, string], Row>(
+		'SELECT kind, version, state, metadata, updated_at FROM shadows WHERE thing = ? AND shadow = ?',
+	);
+	const upsert = db.prepare(
+		`INSERT INTO shadows (thing, shadow, kind, version, state, metadata, updated_at)
+		 VALUES (@thing, @shadow, @kind, @version, @state, @metadata, @updatedAt)
+		 ON CONFLICT (thing, shadow) DO UPDATE SET kind = excluded.kind, version = excluded.version,
+		 state = excluded.state, metadata = excluded.metadata, updated_at = excluded.updated_at`,
+	);
+	const countNamed = db.prepare<[string], {count: number}>(
+		"SELECT COUNT(*) AS count FROM shadows WHERE thing = ? AND shadow <> '' AND kind = 'live'",
+	);
+	const listNamed = db.prepare<[string, string, number], {shadow: string}>(
+		"SELECT shadow FROM shadows WHERE thing = ? AND shadow > ? AND kind = 'live' ORDER BY shadow LIMIT ?",
+	);
+	const listThings = db.prepare<[string, number], {thing: string}>(
+		"SELECT DISTINCT thing FROM shadows WHERE thing > ? AND kind = 'live' ORDER BY thing LIMIT ?",
+	);
+	const cache = new Map<string, ShadowRecord | undefined>();
+
+	const writeAll = db.transaction(
+		(
+			records: ReadonlyMap<
+				string,
+				{address: ShadowAddress; record: ShadowRecord}
+			>,
+		) => {
+			for (const {address, record} of records.values()) {
+				const live = record.kind === 'live';
+				upsert.run({
+					thing: address.thingName,
+					shadow: address.shadowName,
+					kind: record.kind,
+					version: record.version,
+					state: live ? JSON.stringify(record.state) : null,
+					metadata: live ? JSON.stringify(record.metadata) : null,
+					updatedAt: live ? record.updatedAt : record.deletedAt,
+				});
+			}
+		},
+	);
+
+	return {
+		path,
+		load(address) {
+			const key = addressKey(address);
+			if (cache.has(key)) return cache.get(key);
+			const row = select.get(address.thingName, address.shadowName);
+			const record = row ? fromRow(row) : undefined;
+			cache.set(key, record);
+			return record;
+		},
+		commitBatch(records) {
+			writeAll(records);
+			for (const [key, {record}] of records) cache.set(key, record);
+		},
+		countLiveNamedShadows(thingName) {
+			return countNamed.get(thingName)?.count ?? 0;
+		},
+		listNamedShadows(thingName, after, limit) {
+			return listNamed
+				.all(thingName, after === '' ? '\u0000' : after, limit)
+				.map((row) => row.shadow);
+		},
+		listThings(after, limit) {
+			return listThings.all(after, limit).map((row) => row.thing);
+		},
+		close() {
+			db.close();
+		},
+	};
+}
+
+function fromRow(row: Row): ShadowRecord {
+	if (row.kind === 'deleted')
+		return {kind: 'deleted', version: row.version, deletedAt: row.updated_at};
+	return {
+		kind: 'live',
+		state: JSON.parse(row.state ?? '{}') as {
+			desired?: JsonObject;
+			reported?: JsonObject;
+		},
+		metadata: JSON.parse(row.metadata ?? '{}') as {
+			desired?: JsonObject;
+			reported?: JsonObject;
+		},
+		version: row.version,
+		updatedAt: row.updated_at,
+	};
+}
+
+function migrate(db: Database.Database): void {
+	const current = db.pragma('user_version', {simple: true}) as number;
+	if (current > schemaVersion) {
+		throw new Error(
+			`the store at ${db.name} was written by a newer shadow-tui (schema ${current})`,
+		);
+	}
+
+	if (current < 1) {
+		db.exec(`CREATE TABLE IF NOT EXISTS shadows (
+			thing TEXT NOT NULL,
+			shadow TEXT NOT NULL,
+			kind TEXT NOT NULL CHECK (kind IN ('live', 'deleted')),
+			version INTEGER NOT NULL,
+			state TEXT,
+			metadata TEXT,
+			updated_at INTEGER NOT NULL,
+			PRIMARY KEY (thing, shadow)
+		) WITHOUT ROWID`);
+	}
+
+	db.pragma(`user_version = ${schemaVersion}`);
+}

@@ -1,0 +1,58 @@
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import type {TestContext} from 'node:test';
+import type {MqttConnection} from '../../source/client/connect-mqtt.js';
+import {silentLogger} from '../../source/log/logger.js';
+import type {EngineOptions} from '../../source/shadow/limits.js';
+import type {TlsFiles} from '../../source/service/embedded-broker.js';
+import {
+	startLocalService,
+	type LocalService,
+} from '../../source/service/local-service.js';
+
+export async function temporaryDirectory(t: TestContext): Promise<string> {
+	const dir = await mkdtemp(join(tmpdir(), 'shadow-tui-test-'));
+	t.after(async () => rm(dir, {recursive: true, force: true}));
+	return dir;
+}
+
+/** A settable clock, so that replies can be compared with the worked examples as whole documents. */
+export type TestClock = {now: number; readonly read: () => number};
+
+export function testClock(start = 1): TestClock {
+	const clock = {
+		now: start,
+		read: () => clock.now,
+	};
+	return clock;
+}
+
+export async function startTestService(
+	t: TestContext,
+	options: {
+		clock?: TestClock;
+		broker?: MqttConnection;
+		tls?: TlsFiles;
+		wsPort?: number;
+		engine?: EngineOptions;
+		dataFile?: string;
+	} = {},
+): Promise<LocalService> {
+	const dataFile =
+		options.dataFile ?? join(await temporaryDirectory(t), 'shadows.db');
+	const service = await startLocalService({
+		host: '127.0.0.1',
+		port: 0,
+		httpPort: 0,
+		dataFile,
+		log: silentLogger,
+		...(options.clock ? {clock: options.clock.read} : {}),
+		...(options.broker ? {broker: options.broker} : {}),
+		...(options.tls ? {tls: options.tls} : {}),
+		...(options.wsPort === undefined ? {} : {wsPort: options.wsPort}),
+		...(options.engine ? {options: options.engine} : {}),
+	});
+	t.after(async () => service.close());
+	return service;
+}
