@@ -5,7 +5,7 @@ turned off on every (re)connected socket, since mqtt.js never does it and each
 QoS 1 round trip would otherwise wait ~40 ms (stack-notes §6).
 */
 import {randomBytes} from 'node:crypto';
-import {connectAsync, type IClientOptions, type MqttClient} from 'mqtt';
+import {connect, type IClientOptions, type MqttClient} from 'mqtt';
 import type {Logger} from '../log/logger.js';
 
 export type MqttConnection = {
@@ -59,13 +59,60 @@ export async function connectMqtt(
 			: {username: connection.username}),
 		...(connection.will ? {will: connection.will} : {}),
 	};
-	const client = await connectAsync(connection.url, options);
-	setNoDelay(client);
+	const client = connect(connection.url, options);
 	client.on('connect', () => {
 		setNoDelay(client);
 	});
 	client.on('error', (error) => {
 		log?.warn('mqtt error', {url: connection.url, error: error.message});
 	});
+	try {
+		await firstConnection(client, options.connectTimeout ?? 10_000);
+	} catch (error: unknown) {
+		client.end(true);
+		throw error;
+	}
+
 	return client;
+}
+
+/*
+mqtt.js's connectAsync never settles when a broker closes the socket without
+an error on our side, which is what a TLS 1.3 server does when it refuses a
+client certificate after the handshake. So the first connection is awaited
+here: CONNACK, an error, an early close, or the timeout.
+*/
+async function firstConnection(
+	client: MqttClient,
+	timeoutMs: number,
+): Promise<void> {
+	await new Promise<void>((resolve, reject) => {
+		const settle = (error?: Error) => {
+			clearTimeout(timer);
+			client.off('connect', onConnect);
+			client.off('error', settle);
+			client.off('close', onClose);
+			if (error) reject(error);
+			else resolve();
+		};
+
+		const onConnect = () => {
+			settle();
+		};
+
+		const onClose = () => {
+			settle(
+				new Error(
+					'the broker closed the connection before accepting it (a refused client certificate?)',
+				),
+			);
+		};
+
+		const timer = setTimeout(() => {
+			settle(new Error(`no answer from the broker within ${timeoutMs} ms`));
+		}, timeoutMs);
+		client.on('connect', onConnect);
+		client.on('error', settle);
+		client.on('close', onClose);
+	});
 }
