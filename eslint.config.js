@@ -10,7 +10,11 @@ export default tseslint.config(
 		languageOptions: {
 			parserOptions: {
 				projectService: {
-					allowDefaultProject: ['scripts/*.mjs', 'eslint.config.js'],
+					allowDefaultProject: [
+						'scripts/*.mjs',
+						'bench/*.mjs',
+						'eslint.config.js',
+					],
 				},
 				tsconfigRootDir: import.meta.dirname,
 			},

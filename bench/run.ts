@@ -3,10 +3,12 @@ npm run bench: every benchmark prints ratios against a baseline measured in
 the same run, because absolute numbers on the shared machine are not stable.
 */
 import {benchEngine} from './engine.bench.js';
+import {benchService} from './service.bench.js';
 
 const only = process.argv[2];
 const suites: Record<string, () => Promise<string[]> | string[]> = {
 	engine: benchEngine,
+	service: benchService,
 };
 
 for (const [name, suite] of Object.entries(suites)) {

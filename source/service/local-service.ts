@@ -46,6 +46,8 @@ export type LocalService = {
 	readonly httpUrl?: string;
 	readonly dataFile: string;
 	readonly service: ShadowService;
+	/** The embedded broker, when there is one (demo and benchmarks publish through it). */
+	readonly broker?: EmbeddedBroker;
 	close(): Promise<void>;
 };
 
@@ -124,6 +126,7 @@ export async function startLocalService(
 			...(http ? {httpUrl: http.url} : {}),
 			dataFile: config.dataFile,
 			service,
+			...(embedded ? {broker: embedded} : {}),
 			close: async () => {
 				await service.close();
 				await shutdown(http, embedded, external, store);

@@ -6,6 +6,7 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {writeFile} from 'node:fs/promises';
 import {createConnection, createServer, type AddressInfo} from 'node:net';
+import {userInfo} from 'node:os';
 import {join} from 'node:path';
 import type {TestContext} from 'node:test';
 import {temporaryDirectory} from './service.js';
@@ -29,28 +30,43 @@ export type Mosquitto = {
 	readonly process: ChildProcess;
 };
 
+export type MosquittoTls = {
+	readonly caPath: string;
+	readonly certPath: string;
+	readonly keyPath: string;
+};
+
 export async function startMosquitto(
 	t: TestContext,
-	port?: number,
+	options: {port?: number; tls?: MosquittoTls} = {},
 ): Promise<Mosquitto> {
 	if (!mosquittoPath)
 		throw new Error(
 			'mosquitto is not installed (apt-get install mosquitto; .ci/run does it)',
 		);
 	const dir = await temporaryDirectory(t);
-	const chosen = port ?? (await freePort());
+	const chosen = options.port ?? (await freePort());
 	const config = join(dir, 'mosquitto.conf');
-	await writeFile(
-		config,
-		[
-			`listener ${chosen} 127.0.0.1`,
-			'allow_anonymous true',
-			'persistence false',
-			'set_tcp_nodelay true',
-			'log_dest none',
-			'',
-		].join('\n'),
-	);
+	const tls = options.tls
+		? [
+				`cafile ${options.tls.caPath}`,
+				`certfile ${options.tls.certPath}`,
+				`keyfile ${options.tls.keyPath}`,
+				'require_certificate true',
+			]
+		: [];
+	// Started as root, Mosquitto would switch to user 'mosquitto' and lose access to the test's files.
+	const lines = [
+		`user ${userInfo().username}`,
+		`listener ${chosen} 127.0.0.1`,
+		...tls,
+		'allow_anonymous true',
+		'persistence false',
+		'set_tcp_nodelay true',
+		'log_dest none',
+		'',
+	];
+	await writeFile(config, lines.join('\n'));
 	const child = spawn(mosquittoPath, ['-c', config], {stdio: 'ignore'});
 	const stop = async () => {
 		if (child.exitCode !== null || child.signalCode !== null) return;
@@ -62,7 +78,7 @@ export async function startMosquitto(
 	t.after(stop);
 	await waitForPort(chosen, child);
 	return {
-		url: `mqtt://127.0.0.1:${chosen}`,
+		url: `${options.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${chosen}`,
 		port: chosen,
 		stop,
 		process: child,
