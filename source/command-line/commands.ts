@@ -83,8 +83,8 @@ const connection: Record<string, FlagSpec> = {
 	broker: {
 		type: 'string',
 		value: 'URL',
-		description: 'mqtt://, mqtts://, ws:// or wss:// broker',
-		default: 'mqtt://127.0.0.1:1883',
+		description:
+			'mqtt://, mqtts://, ws:// or wss:// broker (default: mqtt://127.0.0.1:1883)',
 	},
 	...tlsClient,
 	endpoint: {

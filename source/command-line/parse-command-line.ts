@@ -68,14 +68,23 @@ export function parseCommandLine(
 	const given = cli.flags as Record<string, unknown>;
 	if (given.help === true)
 		return {kind: 'help', text: named ? commandHelp(command) : mainHelp()};
-	if (given.version === true)
+	// update has a --version N of its own (the optimistic lock); elsewhere --version prints ours.
+	const ownVersionFlag = 'version' in spec.flags;
+	if (!ownVersionFlag && given.version === true) {
 		return {kind: 'version', version: cli.pkg.version ?? 'unknown'};
+	}
+
 	if (cli.input.length > 0)
 		return usageError(`unexpected argument '${cli.input[0] ?? ''}'`, command);
 
 	const flags: Record<string, FlagValue> = {};
 	for (const [name, raw] of Object.entries(given)) {
-		if (name === 'help' || name === 'version' || raw === undefined) continue;
+		if (
+			name === 'help' ||
+			(name === 'version' && !ownVersionFlag) ||
+			raw === undefined
+		)
+			continue;
 		const flag = spec.flags[name];
 		if (!flag)
 			return usageError(

@@ -6,6 +6,7 @@ exit codes 2 and 1.
 import type {CommandName} from '../command-line/commands.js';
 import type {FlagValues} from '../command-line/parse-command-line.js';
 import {CommandFailure, UsageError} from './command-error.js';
+import {runDelete, runGet, runUpdate} from './one-shot.js';
 import {runServe} from './serve.js';
 
 export type Environment = {
@@ -20,6 +21,9 @@ const runners: Partial<
 	>
 > = {
 	serve: runServe,
+	get: runGet,
+	update: runUpdate,
+	delete: runDelete,
 };
 
 export async function runCommand(

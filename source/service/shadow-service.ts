@@ -14,16 +14,17 @@ import {
 	type GetOutcome,
 } from '../shadow/read-shadow.js';
 import {errorDocument} from '../shadow/replies.js';
-import type {Payload} from '../shadow/request.js';
+import {parseTokenOnly, type Payload} from '../shadow/request.js';
 import type {ShadowRecord} from '../shadow/shadow-record.js';
 import {
+	addressKey,
 	formatShadowTopic,
 	parseShadowTopic,
 	type Operation,
 	type ShadowAddress,
 } from '../shadow/topics.js';
 import {updateShadow, type UpdateOutcome} from '../shadow/update-shadow.js';
-import {addressKey, type ShadowStore} from '../store/shadow-store.js';
+import type {ShadowStore} from '../store/shadow-store.js';
 
 export type Publish = (topic: string, payload: Buffer) => void;
 
@@ -249,7 +250,16 @@ export function createShadowService(
 					topic,
 					message: parsed.rejection.message,
 				});
-				send(`${topic}/rejected`, errorDocument(parsed.rejection, clock()));
+				// The body is fine, only the name is not: echo a readable token so the sender can correlate.
+				const token = parseTokenOnly(payload, options.limits);
+				send(
+					`${topic}/rejected`,
+					errorDocument(
+						parsed.rejection,
+						clock(),
+						token.ok ? token.value.clientToken : undefined,
+					),
+				);
 				return;
 			}
 

@@ -102,6 +102,11 @@ export const requestTopicFilters = [
 	'$aws/things/+/shadow/name/+/+',
 ];
 
+/** A map key for one shadow; NUL cannot occur in a valid name. */
+export function addressKey(address: ShadowAddress): string {
+	return `${address.thingName}\u0000${address.shadowName}`;
+}
+
 /** How a shadow is named in messages: the shadow name, or the thing name for the classic one. */
 export function displayName(address: ShadowAddress): string {
 	return address.shadowName === '' ? address.thingName : address.shadowName;

@@ -10,7 +10,7 @@ import {dirname} from 'node:path';
 import Database from 'better-sqlite3';
 import type {JsonObject} from '../shadow/json.js';
 import type {ShadowRecord} from '../shadow/shadow-record.js';
-import type {ShadowAddress} from '../shadow/topics.js';
+import {addressKey, type ShadowAddress} from '../shadow/topics.js';
 
 export type ShadowStore = {
 	readonly path: string;
@@ -40,10 +40,6 @@ type Row = {
 };
 
 const schemaVersion = 1;
-
-export function addressKey(address: ShadowAddress): string {
-	return `${address.thingName}\u0000${address.shadowName}`;
-}
 
 export function openShadowStore(path: string): ShadowStore {
 	if (path !== ':memory:') mkdirSync(dirname(path), {recursive: true});

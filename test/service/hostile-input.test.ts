@@ -190,3 +190,20 @@ test('a bounded fuzz run: every request is answered once and the service keeps a
 	);
 	await after.waitForToken('/update/accepted', 'after-fuzz');
 });
+
+test('a rejection for an invalid name echoes the clientToken of the body', async (t) => {
+	const service = await startTestService(t, {clock: testClock(9)});
+	const probe = await Probe.connect(t, {url: service.mqttUrl});
+	await probe.watch('$aws/things/my.lamp/shadow/update/rejected');
+	await probe.publish(
+		'$aws/things/my.lamp/shadow/update',
+		'{"state":{},"clientToken":"n1"}',
+	);
+	const answer = await probe.waitForToken('/update/rejected', 'n1');
+	assert.deepEqual(answer.json, {
+		code: 400,
+		message: 'ThingName must match pattern [a-zA-Z0-9:_-]+',
+		timestamp: 9,
+		clientToken: 'n1',
+	});
+});

@@ -1,0 +1,188 @@
+/*
+Which broker to talk to and how: command-line flags over a named profile,
+over the default (the local service on 127.0.0.1). Pure: files are named
+here and read by the caller. The description never contains key material.
+*/
+export type ConnectionSettings = {
+	readonly broker?: string;
+	readonly endpoint?: string;
+	readonly cert?: string;
+	readonly key?: string;
+	readonly ca?: string;
+	readonly clientId?: string;
+};
+
+export type Profiles = Readonly<Record<string, ConnectionSettings>>;
+
+export type ResolvedConnection = {
+	readonly url: string;
+	readonly certPath?: string;
+	readonly keyPath?: string;
+	readonly caPath?: string;
+	readonly clientId?: string;
+	readonly alpnProtocols?: string[];
+	/** Safe to show: the URL and the certificate file, never the key. */
+	readonly description: string;
+};
+
+export const defaultBroker = 'mqtt://127.0.0.1:1883';
+
+/** AWS IoT Core's ALPN protocol for certificate authentication on port 443. */
+export const awsCertificateAlpn = 'x-amzn-mqtt-ca';
+
+export type Resolution =
+	| {readonly ok: true; readonly connection: ResolvedConnection}
+	| {readonly ok: false; readonly error: string};
+
+export function resolveConnection(
+	flags: ConnectionSettings & {readonly profile?: string},
+	profiles: Profiles,
+): Resolution {
+	let profile: ConnectionSettings = {};
+	if (flags.profile !== undefined) {
+		const found = Object.prototype.hasOwnProperty.call(profiles, flags.profile)
+			? profiles[flags.profile]
+			: undefined;
+		if (!found) {
+			const known = Object.keys(profiles);
+			return {
+				ok: false,
+				error: `no profile '${flags.profile}'${known.length > 0 ? ` (profiles: ${known.join(', ')})` : ' (no profiles are saved)'}`,
+			};
+		}
+
+		profile = found;
+	}
+
+	// A flag given on the command line replaces the profile's whole way of connecting.
+	const connectsBy =
+		flags.broker !== undefined || flags.endpoint !== undefined
+			? {broker: flags.broker, endpoint: flags.endpoint}
+			: {broker: profile.broker, endpoint: profile.endpoint};
+	const cert = flags.cert ?? profile.cert;
+	const key = flags.key ?? profile.key;
+	const ca = flags.ca ?? profile.ca;
+	const clientId = flags.clientId ?? profile.clientId;
+	if (connectsBy.broker !== undefined && connectsBy.endpoint !== undefined) {
+		return {
+			ok: false,
+			error: '--broker and --endpoint are alternatives; give one',
+		};
+	}
+
+	if ((cert === undefined) !== (key === undefined))
+		return {ok: false, error: '--cert and --key go together'};
+
+	let url: string;
+	let alpnProtocols: string[] | undefined;
+	if (connectsBy.endpoint !== undefined) {
+		const match = /^([a-zA-Z0-9.-]+)(?::(\d+))?$/.exec(connectsBy.endpoint);
+		if (!match)
+			return {
+				ok: false,
+				error: `--endpoint must be a host name such as abc123-ats.iot.us-east-1.amazonaws.com, got '${connectsBy.endpoint}'`,
+			};
+		const port = match[2] ?? '8883';
+		if (port !== '8883' && port !== '443')
+			return {
+				ok: false,
+				error: 'AWS IoT Core takes MQTT with certificates on port 8883 or 443',
+			};
+		if (cert === undefined)
+			return {
+				ok: false,
+				error:
+					'--endpoint needs --cert and --key: AWS IoT Core authenticates devices by certificate',
+			};
+		url = `mqtts://${match[1] ?? ''}:${port}`;
+		if (port === '443') alpnProtocols = [awsCertificateAlpn];
+	} else {
+		url = connectsBy.broker ?? defaultBroker;
+		if (!/^(mqtts?|wss?):\/\/[^/\s]+/.test(url))
+			return {
+				ok: false,
+				error: `--broker must be an mqtt://, mqtts://, ws:// or wss:// URL, got '${url}'`,
+			};
+		if (cert !== undefined && !/^(mqtts|wss):/.test(url))
+			return {
+				ok: false,
+				error:
+					'a client certificate needs a TLS broker URL (mqtts:// or wss://)',
+			};
+	}
+
+	return {
+		ok: true,
+		connection: {
+			url,
+			...(cert === undefined ? {} : {certPath: cert}),
+			...(key === undefined ? {} : {keyPath: key}),
+			...(ca === undefined ? {} : {caPath: ca}),
+			...(clientId === undefined ? {} : {clientId}),
+			...(alpnProtocols ? {alpnProtocols} : {}),
+			description: `${url}${cert === undefined ? '' : ` (certificate ${cert})`}`,
+		},
+	};
+}
+
+/** Reads the profiles of a config file's text; unknown keys are refused so that typos show. */
+export function parseProfiles(
+	text: string,
+	source: string,
+):
+	| {readonly ok: true; readonly profiles: Profiles}
+	| {readonly ok: false; readonly error: string} {
+	let document: unknown;
+	try {
+		document = JSON.parse(text);
+	} catch (error: unknown) {
+		return {
+			ok: false,
+			error: `${source} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+		};
+	}
+
+	const profiles = (document as {profiles?: unknown} | null)?.profiles;
+	if (
+		typeof profiles !== 'object' ||
+		profiles === null ||
+		Array.isArray(profiles)
+	) {
+		return {
+			ok: false,
+			error: `${source} needs an object "profiles": {"NAME": {"endpoint": …, "cert": …, "key": …}}`,
+		};
+	}
+
+	const allowed = new Set([
+		'broker',
+		'endpoint',
+		'cert',
+		'key',
+		'ca',
+		'clientId',
+	]);
+	for (const [name, profile] of Object.entries(
+		profiles as Record<string, unknown>,
+	)) {
+		if (typeof profile !== 'object' || profile === null)
+			return {
+				ok: false,
+				error: `${source}: profile '${name}' must be an object`,
+			};
+		for (const [field, value] of Object.entries(profile)) {
+			if (!allowed.has(field))
+				return {
+					ok: false,
+					error: `${source}: profile '${name}' has an unknown setting '${field}'`,
+				};
+			if (typeof value !== 'string')
+				return {
+					ok: false,
+					error: `${source}: profile '${name}': '${field}' must be a string`,
+				};
+		}
+	}
+
+	return {ok: true, profiles: profiles as Profiles};
+}

@@ -1,0 +1,371 @@
+/*
+A typed client for AWS IoT's Device Shadow protocol over one MQTT connection,
+for the local service and for AWS IoT Core alike.
+
+- Requests subscribe to their accepted/rejected topics before publishing (AWS
+  requires it), carry a unique clientToken, and settle by that token or time out.
+- Per shadow, the newest version seen is kept; delta and documents messages
+  older than it are dropped, so a stale state is never shown as current.
+- After a reconnect, subscriptions are renewed and every watched shadow is
+  fetched again (a `resync` event), because messages sent while offline are lost.
+- Requests made while offline fail at once with ShadowOfflineError rather than
+  being queued: a desired state typed minutes ago may no longer be wanted.
+  Requests in flight when the connection drops fail the same way.
+*/
+import type {MqttClient} from 'mqtt';
+import type {Logger} from '../log/logger.js';
+import type {JsonObject} from '../shadow/json.js';
+import type {
+	DeleteAccepted,
+	DeltaDocument,
+	DocumentsDocument,
+	ErrorDocument,
+	GetAccepted,
+	UpdateAccepted,
+} from '../shadow/replies.js';
+import type {StatePatch} from '../shadow/request.js';
+import {
+	addressKey,
+	formatShadowTopic,
+	parseShadowTopic,
+	type Operation,
+	type ShadowAddress,
+} from '../shadow/topics.js';
+import {awsLimits} from '../shadow/limits.js';
+import {checkShadowName, checkThingName} from '../shadow/names.js';
+import {connectMqtt, type MqttConnection} from './connect-mqtt.js';
+import {
+	ShadowOfflineError,
+	ShadowRejectedError,
+	ShadowTimeoutError,
+} from './shadow-errors.js';
+
+export type ConnectionStatus =
+	'connected' | 'reconnecting' | 'offline' | 'closed';
+
+export type ShadowEvent =
+	| {readonly kind: 'delta'; readonly delta: DeltaDocument}
+	| {readonly kind: 'documents'; readonly documents: DocumentsDocument}
+	/** After a reconnect: the shadow as it is now, or undefined when it does not exist. */
+	| {readonly kind: 'resync'; readonly shadow: GetAccepted | undefined};
+
+export type UpdateRequestBody = {
+	readonly state: StatePatch | null;
+	/** Refuse with 409 unless the shadow is at this version. */
+	readonly version?: number;
+};
+
+export type ShadowClient = {
+	readonly url: string;
+	readonly clientId: string;
+	status(): ConnectionStatus;
+	onStatus(listener: (status: ConnectionStatus) => void): () => void;
+	get(address: ShadowAddress): Promise<GetAccepted>;
+	update(
+		address: ShadowAddress,
+		request: UpdateRequestBody,
+	): Promise<UpdateAccepted>;
+	delete(address: ShadowAddress): Promise<DeleteAccepted>;
+	/** Delta and documents events of one shadow, fresh ones only; returns a function that stops watching. */
+	watch(
+		address: ShadowAddress,
+		listener: (event: ShadowEvent) => void,
+	): Promise<() => void>;
+	/** The newest version this client has seen for a shadow. */
+	newestVersion(address: ShadowAddress): number | undefined;
+	close(): Promise<void>;
+};
+
+export type ShadowClientOptions = {
+	readonly connection: MqttConnection;
+	readonly log?: Logger;
+	readonly timeoutMs?: number;
+};
+
+type Pending = {
+	readonly operation: Operation;
+	readonly key: string;
+	readonly resolve: (document: unknown) => void;
+	readonly reject: (error: Error) => void;
+	readonly timer: NodeJS.Timeout;
+};
+
+type Versioned = {version?: number};
+
+export async function connectShadowClient(
+	options: ShadowClientOptions,
+): Promise<ShadowClient> {
+	const mqtt = await connectMqtt(options.connection, options.log);
+	return createShadowClient(mqtt, options);
+}
+
+export function createShadowClient(
+	mqtt: MqttClient,
+	options: ShadowClientOptions,
+): ShadowClient {
+	const log = options.log?.child('client');
+	const timeoutMs = options.timeoutMs ?? 10_000;
+	const clientId = mqtt.options.clientId ?? 'shadow-tui';
+	const tokenPrefix = clientId.slice(0, 40);
+	const pending = new Map<string, Pending>();
+	const subscribed = new Map<string, Promise<void>>();
+	const newest = new Map<string, number>();
+	const watchers = new Map<
+		string,
+		{address: ShadowAddress; listeners: Set<(event: ShadowEvent) => void>}
+	>();
+	const statusListeners = new Set<(status: ConnectionStatus) => void>();
+	let status: ConnectionStatus = mqtt.connected ? 'connected' : 'offline';
+	let counter = 0;
+	let everDisconnected = false;
+
+	const setStatus = (next: ConnectionStatus) => {
+		if (status === next || status === 'closed') return;
+		status = next;
+		for (const listener of statusListeners) listener(next);
+	};
+
+	const seen = (key: string, version: number | undefined): boolean => {
+		if (typeof version !== 'number') return true;
+		const known = newest.get(key);
+		if (known !== undefined && version < known) return false;
+		newest.set(key, version);
+		return true;
+	};
+
+	async function subscribe(topics: string[]): Promise<void> {
+		const missing = topics.filter((topic) => !subscribed.has(topic));
+		if (missing.length > 0) {
+			const done = mqtt.subscribeAsync(missing, {qos: 1}).then((grants) => {
+				const refused = grants.find((grant) => grant.qos === 128);
+				if (refused)
+					throw new ShadowRejectedError(
+						403,
+						`subscription to ${refused.topic} refused`,
+					);
+			});
+			for (const topic of missing) subscribed.set(topic, done);
+			done.catch(() => {
+				for (const topic of missing) subscribed.delete(topic);
+			});
+		}
+
+		await Promise.all(topics.map(async (topic) => subscribed.get(topic)));
+	}
+
+	async function request<T>(
+		address: ShadowAddress,
+		operation: Operation,
+		body: JsonObject,
+	): Promise<T> {
+		const badName =
+			checkThingName(address.thingName, awsLimits) ??
+			(address.shadowName === ''
+				? undefined
+				: checkShadowName(address.shadowName, awsLimits));
+		if (badName) throw new ShadowRejectedError(badName.code, badName.message);
+		if (status !== 'connected') throw offline('the request was not sent');
+		await subscribe([
+			formatShadowTopic(address, operation, 'accepted'),
+			formatShadowTopic(address, operation, 'rejected'),
+		]);
+		if (!mqtt.connected) throw offline('the request was not sent');
+		const clientToken = `${tokenPrefix}-${(counter++).toString(36)}`;
+		return new Promise<T>((resolve, reject) => {
+			const timer = setTimeout(() => {
+				pending.delete(clientToken);
+				reject(
+					new ShadowTimeoutError(
+						`no reply to ${operation} of ${describe(address)} within ${timeoutMs} ms`,
+					),
+				);
+			}, timeoutMs);
+			pending.set(clientToken, {
+				operation,
+				key: addressKey(address),
+				resolve: resolve as (document: unknown) => void,
+				reject,
+				timer,
+			});
+			mqtt.publish(
+				formatShadowTopic(address, operation),
+				JSON.stringify({...body, clientToken}),
+				{qos: 1},
+				(error) => {
+					if (!error) return;
+					const entry = pending.get(clientToken);
+					if (!entry) return;
+					clearTimeout(entry.timer);
+					pending.delete(clientToken);
+					reject(offline(`the request could not be sent: ${error.message}`));
+				},
+			);
+		});
+	}
+
+	function offline(what: string): ShadowOfflineError {
+		return new ShadowOfflineError(
+			`not connected to ${options.connection.url}; ${what}`,
+		);
+	}
+
+	function onMessage(topic: string, payload: Buffer): void {
+		const parsed = parseShadowTopic(topic, awsLimits);
+		if (parsed.kind !== 'shadow' || parsed.topic.reply === undefined) return;
+		let document: unknown;
+		try {
+			document = JSON.parse(payload.toString('utf8'));
+		} catch {
+			log?.warn('ignored a reply that is not JSON', {topic});
+			return;
+		}
+
+		if (typeof document !== 'object' || document === null) return;
+		const {thingName, shadowName, operation, reply} = parsed.topic;
+		const key = addressKey({thingName, shadowName});
+		const token = (document as {clientToken?: unknown}).clientToken;
+		const mine = typeof token === 'string' ? pending.get(token) : undefined;
+
+		if (reply === 'delta' || reply === 'documents') {
+			const version =
+				reply === 'delta'
+					? (document as Versioned).version
+					: (document as DocumentsDocument).current.version;
+			if (!seen(key, version)) {
+				log?.info('dropped a stale message', {
+					topic,
+					version,
+					newest: newest.get(key),
+				});
+				return;
+			}
+
+			const event: ShadowEvent =
+				reply === 'delta'
+					? {kind: 'delta', delta: document as DeltaDocument}
+					: {kind: 'documents', documents: document as DocumentsDocument};
+			for (const listener of watchers.get(key)?.listeners ?? [])
+				listener(event);
+			return;
+		}
+
+		if (reply === 'accepted') {
+			if (operation === 'delete') newest.delete(key);
+			else seen(key, (document as Versioned).version);
+		}
+
+		if (!mine || mine.operation !== operation || mine.key !== key) return;
+		clearTimeout(mine.timer);
+		pending.delete(token as string);
+		if (reply === 'accepted') {
+			mine.resolve(document);
+		} else {
+			const error = document as ErrorDocument;
+			mine.reject(
+				new ShadowRejectedError(error.code, error.message, error.clientToken),
+			);
+		}
+	}
+
+	async function resync(): Promise<void> {
+		const topics = [...subscribed.keys()];
+		subscribed.clear();
+		try {
+			await subscribe(topics);
+		} catch (error: unknown) {
+			log?.warn('resubscribe failed', {error: String(error)});
+			return;
+		}
+
+		for (const {address, listeners} of watchers.values()) {
+			let shadow: GetAccepted | undefined;
+			try {
+				shadow = await client.get(address);
+			} catch (error: unknown) {
+				if (!(error instanceof ShadowRejectedError && error.code === 404)) {
+					log?.warn('resync failed', {
+						shadow: describe(address),
+						error: String(error),
+					});
+					continue;
+				}
+			}
+
+			for (const listener of listeners) listener({kind: 'resync', shadow});
+		}
+	}
+
+	mqtt.on('message', onMessage);
+	mqtt.on('connect', () => {
+		setStatus('connected');
+		if (everDisconnected) void resync();
+	});
+	mqtt.on('reconnect', () => {
+		setStatus('reconnecting');
+	});
+	mqtt.on('close', () => {
+		everDisconnected = true;
+		if (status === 'connected') setStatus('reconnecting');
+		for (const [token, entry] of pending) {
+			clearTimeout(entry.timer);
+			entry.reject(
+				offline(
+					'the connection dropped before the reply; the request may or may not have been applied',
+				),
+			);
+			pending.delete(token);
+		}
+	});
+	mqtt.on('offline', () => {
+		setStatus('offline');
+	});
+
+	const client: ShadowClient = {
+		url: options.connection.url,
+		clientId,
+		status: () => status,
+		onStatus(listener) {
+			statusListeners.add(listener);
+			return () => statusListeners.delete(listener);
+		},
+		get: async (address) => request<GetAccepted>(address, 'get', {}),
+		update: async (address, body) =>
+			request<UpdateAccepted>(address, 'update', {
+				state: body.state,
+				...(body.version === undefined ? {} : {version: body.version}),
+			}),
+		delete: async (address) => request<DeleteAccepted>(address, 'delete', {}),
+		async watch(address, listener) {
+			const key = addressKey(address);
+			const entry = watchers.get(key) ?? {address, listeners: new Set()};
+			watchers.set(key, entry);
+			entry.listeners.add(listener);
+			await subscribe([
+				formatShadowTopic(address, 'update', 'delta'),
+				formatShadowTopic(address, 'update', 'documents'),
+			]);
+			return () => {
+				entry.listeners.delete(listener);
+				if (entry.listeners.size === 0) watchers.delete(key);
+			};
+		},
+		newestVersion: (address) => newest.get(addressKey(address)),
+		async close() {
+			setStatus('closed');
+			for (const entry of pending.values()) {
+				clearTimeout(entry.timer);
+				entry.reject(new ShadowOfflineError('the client was closed'));
+			}
+
+			pending.clear();
+			await mqtt.endAsync();
+		},
+	};
+	return client;
+}
+
+function describe(address: ShadowAddress): string {
+	return address.shadowName === ''
+		? address.thingName
+		: `${address.thingName}/${address.shadowName}`;
+}

@@ -1,0 +1,85 @@
+/*
+Flags (and a profile) to a connected shadow client, for every command that
+talks to a broker. Failures are one line: a usage error (exit 2) or a
+connection failure (exit 1) that names the broker, never the key.
+*/
+import type {FlagValues} from '../command-line/parse-command-line.js';
+import {
+	resolveConnection,
+	type ResolvedConnection,
+} from '../client/connection-settings.js';
+import {generateClientId} from '../client/connect-mqtt.js';
+import {
+	connectShadowClient,
+	type ShadowClient,
+} from '../client/shadow-client.js';
+import {configDirectory} from '../config/paths.js';
+import {loadProfiles} from '../config/profiles.js';
+import type {Logger} from '../log/logger.js';
+import {CommandFailure, UsageError} from './command-error.js';
+import {readFileFlag} from './read-file-flag.js';
+import type {Environment} from './run-command.js';
+
+export function connectionFromFlags(
+	flags: FlagValues,
+	environment: Environment,
+): ResolvedConnection {
+	const text = (name: string) => flags[name] as string | undefined;
+	const loaded = loadProfiles(configDirectory(environment.env));
+	if (!loaded.ok) throw new CommandFailure(loaded.error);
+	const settings = {
+		broker: text('broker'),
+		endpoint: text('endpoint'),
+		cert: text('cert'),
+		key: text('key'),
+		ca: text('ca'),
+		clientId: text('clientId'),
+		profile: text('profile'),
+	};
+	const defined = Object.fromEntries(
+		Object.entries(settings).filter(([, value]) => value !== undefined),
+	);
+	const resolution = resolveConnection(defined, loaded.profiles);
+	if (!resolution.ok) throw new UsageError(resolution.error);
+	return resolution.connection;
+}
+
+export async function connectFromFlags(
+	flags: FlagValues,
+	environment: Environment,
+	log: Logger,
+	options: {clientIdPrefix?: string; timeoutMs?: number} = {},
+): Promise<ShadowClient> {
+	const connection = connectionFromFlags(flags, environment);
+	try {
+		return await connectShadowClient({
+			connection: {
+				url: connection.url,
+				clientId:
+					connection.clientId ?? generateClientId(options.clientIdPrefix),
+				...(connection.certPath
+					? {cert: readFileFlag('--cert', connection.certPath)}
+					: {}),
+				...(connection.keyPath
+					? {key: readFileFlag('--key', connection.keyPath)}
+					: {}),
+				...(connection.caPath
+					? {ca: readFileFlag('--ca', connection.caPath)}
+					: {}),
+				...(connection.alpnProtocols
+					? {alpnProtocols: connection.alpnProtocols}
+					: {}),
+				connectTimeout: options.timeoutMs ?? 10_000,
+			},
+			log,
+			...(options.timeoutMs === undefined
+				? {}
+				: {timeoutMs: options.timeoutMs}),
+		});
+	} catch (error: unknown) {
+		if (error instanceof CommandFailure) throw error;
+		throw new CommandFailure(
+			`cannot connect to ${connection.description}: ${error instanceof Error ? error.message : String(error)}`,
+		);
+	}
+}

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {
+	parseProfiles,
+	resolveConnection,
+} from '../../source/client/connection-settings.js';
+
+const profiles = {
+	prod: {
+		endpoint: 'abc123-ats.iot.eu-west-1.amazonaws.com',
+		cert: '/keys/device.pem.crt',
+		key: '/keys/private.pem.key',
+		ca: '/keys/AmazonRootCA1.pem',
+		clientId: 'lamp',
+	},
+	lab: {broker: 'mqtt://10.0.0.5:1883'},
+};
+
+test('no flags: the local service on 127.0.0.1', () => {
+	assert.deepEqual(resolveConnection({}, {}), {
+		ok: true,
+		connection: {
+			url: 'mqtt://127.0.0.1:1883',
+			description: 'mqtt://127.0.0.1:1883',
+		},
+	});
+});
+
+test('--endpoint means AWS IoT Core: mqtts on 8883, or 443 with the ALPN protocol for certificates', () => {
+	const base = {cert: 'c.pem', key: 'k.pem'};
+	const on8883 = resolveConnection(
+		{...base, endpoint: 'abc-ats.iot.us-east-1.amazonaws.com'},
+		{},
+	);
+	assert.ok(on8883.ok);
+	assert.equal(
+		on8883.connection.url,
+		'mqtts://abc-ats.iot.us-east-1.amazonaws.com:8883',
+	);
+	assert.equal(on8883.connection.alpnProtocols, undefined);
+	const on443 = resolveConnection(
+		{...base, endpoint: 'abc-ats.iot.us-east-1.amazonaws.com:443'},
+		{},
+	);
+	assert.ok(on443.ok);
+	assert.deepEqual(on443.connection.alpnProtocols, ['x-amzn-mqtt-ca']);
+	assert.deepEqual(
+		resolveConnection({endpoint: 'abc-ats.iot.us-east-1.amazonaws.com'}, {}),
+		{
+			ok: false,
+			error:
+				'--endpoint needs --cert and --key: AWS IoT Core authenticates devices by certificate',
+		},
+	);
+	assert.equal(
+		resolveConnection({...base, endpoint: 'abc:1883'}, {}).ok,
+		false,
+	);
+});
+
+test('a profile supplies settings; flags override them', () => {
+	const prod = resolveConnection({profile: 'prod'}, profiles);
+	assert.ok(prod.ok);
+	assert.equal(
+		prod.connection.url,
+		'mqtts://abc123-ats.iot.eu-west-1.amazonaws.com:8883',
+	);
+	assert.equal(prod.connection.clientId, 'lamp');
+	assert.equal(prod.connection.keyPath, '/keys/private.pem.key');
+	const overridden = resolveConnection(
+		{profile: 'prod', clientId: 'lamp-2'},
+		profiles,
+	);
+	assert.ok(overridden.ok && overridden.connection.clientId === 'lamp-2');
+	const elsewhere = resolveConnection(
+		{profile: 'lab', broker: 'mqtt://127.0.0.1:1884'},
+		profiles,
+	);
+	assert.ok(
+		elsewhere.ok && elsewhere.connection.url === 'mqtt://127.0.0.1:1884',
+	);
+	assert.deepEqual(resolveConnection({profile: 'nope'}, profiles), {
+		ok: false,
+		error: "no profile 'nope' (profiles: prod, lab)",
+	});
+});
+
+test('the description names the certificate, never the key', () => {
+	const prod = resolveConnection({profile: 'prod'}, profiles);
+	assert.ok(prod.ok);
+	assert.equal(
+		prod.connection.description,
+		'mqtts://abc123-ats.iot.eu-west-1.amazonaws.com:8883 (certificate /keys/device.pem.crt)',
+	);
+	assert.ok(!prod.connection.description.includes('private'));
+});
+
+test('inconsistent settings are refused with one line', () => {
+	assert.equal(
+		resolveConnection({broker: 'mqtt://a', endpoint: 'b'}, {}).ok,
+		false,
+	);
+	assert.deepEqual(resolveConnection({cert: 'c.pem'}, {}), {
+		ok: false,
+		error: '--cert and --key go together',
+	});
+	assert.deepEqual(
+		resolveConnection(
+			{broker: 'mqtt://127.0.0.1:1883', cert: 'c', key: 'k'},
+			{},
+		),
+		{
+			ok: false,
+			error: 'a client certificate needs a TLS broker URL (mqtts:// or wss://)',
+		},
+	);
+	assert.deepEqual(resolveConnection({broker: 'http://x'}, {}), {
+		ok: false,
+		error:
+			"--broker must be an mqtt://, mqtts://, ws:// or wss:// URL, got 'http://x'",
+	});
+});
+
+test('the config file is checked', () => {
+	assert.ok(parseProfiles(JSON.stringify({profiles}), 'config.json').ok);
+	assert.equal(parseProfiles('{', 'config.json').ok, false);
+	assert.deepEqual(
+		parseProfiles(
+			JSON.stringify({profiles: {a: {endpiont: 'x'}}}),
+			'config.json',
+		),
+		{
+			ok: false,
+			error: "config.json: profile 'a' has an unknown setting 'endpiont'",
+		},
+	);
+});

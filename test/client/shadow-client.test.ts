@@ -1,0 +1,286 @@
+/*
+The shadow client against the local service over real sockets.
+*/
+import assert from 'node:assert/strict';
+import {join} from 'node:path';
+import {test} from 'node:test';
+import {
+	connectShadowClient,
+	type ShadowEvent,
+} from '../../source/client/shadow-client.js';
+import {
+	ShadowOfflineError,
+	ShadowRejectedError,
+	ShadowTimeoutError,
+} from '../../source/client/shadow-errors.js';
+import {silentLogger} from '../../source/log/logger.js';
+import {startLocalService} from '../../source/service/local-service.js';
+import {issue, makeCa} from '../helpers/certificates.js';
+import {freePort, startMosquitto} from '../helpers/mosquitto.js';
+import {startTestService, temporaryDirectory} from '../helpers/service.js';
+
+const lamp = {thingName: 'lamp', shadowName: ''};
+
+async function until(
+	condition: () => boolean,
+	what: string,
+	timeoutMs = 10_000,
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
+test('many concurrent requests from two clients are each answered with their own reply', async (t) => {
+	const service = await startTestService(t);
+	const first = await connectShadowClient({connection: {url: service.mqttUrl}});
+	const second = await connectShadowClient({
+		connection: {url: service.mqttUrl},
+	});
+	t.after(async () => Promise.all([first.close(), second.close()]));
+	const shadows = Array.from({length: 5}, (_, i) => ({
+		thingName: `pump-${i}`,
+		shadowName: i % 2 === 0 ? '' : 'config',
+	}));
+	const requests = Array.from({length: 400}, (_, i) => {
+		const client = i % 2 === 0 ? first : second;
+		const address = shadows[i % shadows.length] ?? lamp;
+		return client
+			.update(address, {state: {reported: {request: i}}})
+			.then((accepted) => ({i, address, accepted}));
+	});
+	const results = await Promise.all(requests);
+	for (const {i, accepted} of results) {
+		assert.deepEqual(
+			accepted.state,
+			{reported: {request: i}},
+			`request ${i} got another request's reply`,
+		);
+	}
+
+	for (const address of shadows) {
+		const versions = results
+			.filter((r) => r.address === address)
+			.map((r) => r.accepted.version)
+			.sort((a, b) => a - b);
+		assert.deepEqual(
+			versions,
+			Array.from({length: versions.length}, (_, v) => v + 1),
+		);
+		assert.equal((await first.get(address)).version, versions.length);
+	}
+});
+
+test('rejections carry AWS code and message', async (t) => {
+	const service = await startTestService(t);
+	const client = await connectShadowClient({
+		connection: {url: service.mqttUrl},
+	});
+	t.after(async () => client.close());
+	await assert.rejects(
+		client.get(lamp),
+		(error: unknown) =>
+			error instanceof ShadowRejectedError &&
+			error.code === 404 &&
+			error.reason === "No shadow exists with name: 'lamp'",
+	);
+	await client.update(lamp, {state: {desired: {lights: 'on'}}});
+	await assert.rejects(
+		client.update(lamp, {state: {desired: {lights: 'off'}}, version: 7}),
+		(error: unknown) =>
+			error instanceof ShadowRejectedError &&
+			error.code === 409 &&
+			error.reason === 'Version conflict',
+	);
+	await assert.rejects(
+		client.update(lamp, {state: {desired: {colors: [null]}}}),
+		(error: unknown) =>
+			error instanceof ShadowRejectedError &&
+			error.code === 400 &&
+			error.reason === 'Invalid JSON',
+	);
+	await assert.rejects(
+		client.get({thingName: 'bad.name', shadowName: ''}),
+		(error: unknown) =>
+			error instanceof ShadowRejectedError && error.code === 400,
+	);
+	assert.equal(
+		(await client.update(lamp, {state: {desired: {lights: 'off'}}, version: 1}))
+			.version,
+		2,
+	);
+});
+
+test('messages older than the newest version seen are dropped', async (t) => {
+	const service = await startTestService(t);
+	const client = await connectShadowClient({
+		connection: {url: service.mqttUrl},
+	});
+	t.after(async () => client.close());
+	const events: ShadowEvent[] = [];
+	await client.watch(lamp, (event) => events.push(event));
+	for (let i = 1; i <= 3; i++)
+		await client.update(lamp, {state: {desired: {level: i}}});
+	await until(
+		() => events.filter((e) => e.kind === 'documents').length === 3,
+		'three documents',
+	);
+	const seenBefore = events.length;
+
+	// Old messages published straight onto the reply topics, as a late or replayed delivery would arrive.
+	const broker = service.broker;
+	assert.ok(broker);
+	broker.publish(
+		'$aws/things/lamp/shadow/update/delta',
+		Buffer.from(
+			JSON.stringify({
+				state: {level: 1},
+				metadata: {},
+				version: 1,
+				timestamp: 1,
+			}),
+		),
+	);
+	broker.publish(
+		'$aws/things/lamp/shadow/update/documents',
+		Buffer.from(
+			JSON.stringify({
+				previous: null,
+				current: {state: {desired: {level: 2}}, metadata: {}, version: 2},
+				timestamp: 1,
+			}),
+		),
+	);
+	await client.update(lamp, {state: {desired: {level: 4}}});
+	await until(
+		() => events.filter((e) => e.kind === 'documents').length === 4,
+		'the fourth documents',
+	);
+	const fresh = events.slice(seenBefore);
+	assert.deepEqual(
+		fresh.map((event) =>
+			event.kind === 'delta'
+				? event.delta.version
+				: event.kind === 'documents'
+					? event.documents.current.version
+					: -1,
+		),
+		[4, 4],
+		'only the version-4 delta and documents are delivered',
+	);
+	assert.equal(client.newestVersion(lamp), 4);
+});
+
+test('after a broker restart the client reconnects, resubscribes and resyncs; offline requests fail clearly', async (t) => {
+	const dir = await temporaryDirectory(t);
+	const port = await freePort();
+	const config = {
+		host: '127.0.0.1',
+		port,
+		dataFile: join(dir, 'shadows.db'),
+		log: silentLogger,
+	};
+	let service = await startLocalService(config);
+	const client = await connectShadowClient({
+		connection: {url: service.mqttUrl, reconnectPeriod: 100},
+	});
+	t.after(async () => client.close());
+	const statuses: string[] = [];
+	client.onStatus((status) => statuses.push(status));
+	const events: ShadowEvent[] = [];
+	await client.watch(lamp, (event) => events.push(event));
+	await client.update(lamp, {state: {desired: {lights: 'on'}}});
+
+	await service.close();
+	await until(() => client.status() !== 'connected', 'the client to notice');
+	await assert.rejects(
+		client.update(lamp, {state: {desired: {lights: 'off'}}}),
+		(error: unknown) =>
+			error instanceof ShadowOfflineError &&
+			/not connected to mqtt:\/\/127\.0\.0\.1/.test(error.message),
+	);
+
+	service = await startLocalService(config);
+	t.after(async () => service.close());
+	// Changed by someone else while this client was away.
+	const changed = await service.service.request(
+		lamp,
+		'update',
+		JSON.stringify({state: {desired: {lights: 'blinking'}}}),
+	);
+	assert.ok(changed.ok);
+	await until(
+		() => events.some((e) => e.kind === 'resync'),
+		'a resync after reconnecting',
+		15_000,
+	);
+	const resync = events.find((e) => e.kind === 'resync');
+	assert.equal(
+		resync?.kind === 'resync' ? resync.shadow?.version : undefined,
+		2,
+	);
+	assert.deepEqual(
+		resync?.kind === 'resync' ? resync.shadow?.state.desired : undefined,
+		{lights: 'blinking'},
+	);
+	assert.ok(
+		statuses.includes('reconnecting') && statuses.at(-1) === 'connected',
+		statuses.join(' '),
+	);
+
+	// Subscriptions were renewed: a later change arrives as an event.
+	await client.update(lamp, {state: {desired: {lights: 'off'}}});
+	await until(
+		() =>
+			events.some(
+				(e) => e.kind === 'documents' && e.documents.current.version === 3,
+			),
+		'documents of version 3',
+	);
+});
+
+test('a request that nobody answers times out', async (t) => {
+	const mosquitto = await startMosquitto(t);
+	const client = await connectShadowClient({
+		connection: {url: mosquitto.url},
+		timeoutMs: 300,
+	});
+	t.after(async () => client.close());
+	await assert.rejects(
+		client.get(lamp),
+		(error: unknown) =>
+			error instanceof ShadowTimeoutError &&
+			error.message === 'no reply to get of lamp within 300 ms',
+	);
+});
+
+test('mutual TLS with generated certificates', async (t) => {
+	const dir = await temporaryDirectory(t);
+	const ca = makeCa(dir, 'ca');
+	const server = issue(dir, ca, 'server', {server: true});
+	const device = issue(dir, ca, 'lamp');
+	const service = await startTestService(t, {
+		tls: {cert: server.cert, key: server.key, ca: ca.cert},
+	});
+	const client = await connectShadowClient({
+		connection: {
+			url: service.mqttUrl,
+			ca: ca.cert,
+			cert: device.cert,
+			key: device.key,
+		},
+	});
+	t.after(async () => client.close());
+	assert.equal(
+		(await client.update(lamp, {state: {reported: {secure: true}}})).version,
+		1,
+	);
+	assert.deepEqual((await client.get(lamp)).state, {reported: {secure: true}});
+	await assert.rejects(
+		connectShadowClient({
+			connection: {url: service.mqttUrl, ca: ca.cert, reconnectPeriod: 0},
+		}),
+	);
+});
