@@ -27,7 +27,14 @@ export default tseslint.config(
 				{allowNumber: true},
 			],
 			'no-console': 'error',
-			'@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_'}],
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{
+					argsIgnorePattern: '^_',
+					varsIgnorePattern: '^_',
+					ignoreRestSiblings: true,
+				},
+			],
 			// Our own freshly copied objects lose keys by name; that is the point of them.
 			'@typescript-eslint/no-dynamic-delete': 'off',
 		},
@@ -45,6 +52,9 @@ export default tseslint.config(
 			'@typescript-eslint/no-non-null-assertion': 'off',
 			// `check: () => assert...` reads better than a braced body.
 			'@typescript-eslint/no-confusing-void-expression': 'off',
+			// Assertions narrow types the linter cannot follow across assert calls.
+			'@typescript-eslint/no-unnecessary-condition': 'off',
+			'@typescript-eslint/unbound-method': 'off',
 			'no-console': 'off',
 		},
 	},

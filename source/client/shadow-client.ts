@@ -358,7 +358,8 @@ export function createShadowClient(
 			}
 
 			pending.clear();
-			await mqtt.endAsync();
+			// A graceful end waits for the broker; when there is none it would wait forever.
+			await mqtt.endAsync(!mqtt.connected);
 		},
 	};
 	return client;

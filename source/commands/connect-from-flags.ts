@@ -8,7 +8,7 @@ import {
 	resolveConnection,
 	type ResolvedConnection,
 } from '../client/connection-settings.js';
-import {generateClientId} from '../client/connect-mqtt.js';
+import {generateClientId, type MqttConnection} from '../client/connect-mqtt.js';
 import {
 	connectShadowClient,
 	type ShadowClient,
@@ -48,7 +48,12 @@ export async function connectFromFlags(
 	flags: FlagValues,
 	environment: Environment,
 	log: Logger,
-	options: {clientIdPrefix?: string; timeoutMs?: number} = {},
+	options: {
+		clientIdPrefix?: string;
+		clientId?: string;
+		timeoutMs?: number;
+		will?: MqttConnection['will'];
+	} = {},
 ): Promise<ShadowClient> {
 	const connection = connectionFromFlags(flags, environment);
 	try {
@@ -56,7 +61,10 @@ export async function connectFromFlags(
 			connection: {
 				url: connection.url,
 				clientId:
-					connection.clientId ?? generateClientId(options.clientIdPrefix),
+					options.clientId ??
+					connection.clientId ??
+					generateClientId(options.clientIdPrefix),
+				...(options.will ? {will: options.will} : {}),
 				...(connection.certPath
 					? {cert: readFileFlag('--cert', connection.certPath)}
 					: {}),

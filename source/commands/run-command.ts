@@ -6,6 +6,8 @@ exit codes 2 and 1.
 import type {CommandName} from '../command-line/commands.js';
 import type {FlagValues} from '../command-line/parse-command-line.js';
 import {CommandFailure, UsageError} from './command-error.js';
+import {runDemo} from './demo.js';
+import {runDevice} from './device.js';
 import {runDelete, runGet, runUpdate} from './one-shot.js';
 import {runServe} from './serve.js';
 
@@ -21,6 +23,8 @@ const runners: Partial<
 	>
 > = {
 	serve: runServe,
+	device: runDevice,
+	demo: runDemo,
 	get: runGet,
 	update: runUpdate,
 	delete: runDelete,
