@@ -33,6 +33,7 @@ switch (commandLine.kind) {
 			{
 				env: process.env,
 				stdinIsTty: process.stdin.isTTY,
+				stdoutIsTty: process.stdout.isTTY,
 			},
 		);
 		break;

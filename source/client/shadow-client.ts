@@ -73,8 +73,15 @@ export type ShadowClient = {
 	): Promise<() => void>;
 	/** The newest version this client has seen for a shadow. */
 	newestVersion(address: ShadowAddress): number | undefined;
+	/** AWS lifecycle events of one client id: true on connected, false on disconnected. */
+	watchPresence(
+		clientId: string,
+		listener: (online: boolean, at: number) => void,
+	): Promise<() => void>;
 	close(): Promise<void>;
 };
+
+const presencePrefix = '$aws/events/presence/';
 
 export type ShadowClientOptions = {
 	readonly connection: MqttConnection;
@@ -210,6 +217,11 @@ export function createShadowClient(
 	}
 
 	function onMessage(topic: string, payload: Buffer): void {
+		if (topic.startsWith(presencePrefix)) {
+			onPresence(topic, payload);
+			return;
+		}
+
 		const parsed = parseShadowTopic(topic, awsLimits);
 		if (parsed.kind !== 'shadow' || parsed.topic.reply === undefined) return;
 		let document: unknown;
@@ -295,6 +307,32 @@ export function createShadowClient(
 		}
 	}
 
+	const presenceListeners = new Map<
+		string,
+		Set<(online: boolean, at: number) => void>
+	>();
+
+	function onPresence(topic: string, payload: Buffer): void {
+		const [eventType, clientId] = topic.slice(presencePrefix.length).split('/');
+		const listeners = presenceListeners.get(clientId ?? '');
+		if (
+			!listeners ||
+			(eventType !== 'connected' && eventType !== 'disconnected')
+		)
+			return;
+		let at = Date.now();
+		try {
+			const timestamp = (
+				JSON.parse(payload.toString('utf8')) as {timestamp?: unknown}
+			).timestamp;
+			if (typeof timestamp === 'number') at = timestamp;
+		} catch {
+			// The topic alone says enough.
+		}
+
+		for (const listener of listeners) listener(eventType === 'connected', at);
+	}
+
 	mqtt.on('message', onMessage);
 	mqtt.on('connect', () => {
 		setStatus('connected');
@@ -350,6 +388,16 @@ export function createShadowClient(
 			};
 		},
 		newestVersion: (address) => newest.get(addressKey(address)),
+		async watchPresence(presenceClientId, listener) {
+			const listeners = presenceListeners.get(presenceClientId) ?? new Set();
+			presenceListeners.set(presenceClientId, listeners);
+			listeners.add(listener);
+			await subscribe([
+				`${presencePrefix}connected/${presenceClientId}`,
+				`${presencePrefix}disconnected/${presenceClientId}`,
+			]);
+			return () => listeners.delete(listener);
+		},
 		async close() {
 			setStatus('closed');
 			for (const entry of pending.values()) {

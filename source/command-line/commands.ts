@@ -148,6 +148,12 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 				default: 1000,
 				min: 1,
 			},
+			api: {
+				type: 'string',
+				value: 'URL',
+				description:
+					'HTTP API to list named shadows (with the local service: http://127.0.0.1:8080)',
+			},
 		},
 	},
 	serve: {

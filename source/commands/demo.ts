@@ -9,7 +9,9 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {FlagValues} from '../command-line/parse-command-line.js';
 import {connectMqtt} from '../client/connect-mqtt.js';
+import {createNamedShadowLister} from '../client/named-shadows.js';
 import {
+	connectShadowClient,
 	createShadowClient,
 	type ShadowClient,
 } from '../client/shadow-client.js';
@@ -30,6 +32,7 @@ import {
 	type LocalService,
 } from '../service/local-service.js';
 import {CommandFailure} from './command-error.js';
+import {runConsoleApp} from './console.js';
 import {describeDeviceEvent} from './device.js';
 import type {Environment} from './run-command.js';
 
@@ -127,7 +130,7 @@ export async function startDemo(log: Logger): Promise<Demo> {
 
 export async function runDemo(
 	flags: FlagValues,
-	_environment: Environment,
+	environment: Environment,
 ): Promise<number> {
 	const logFile = flags.logFile as string | undefined;
 	const log = createLogger({
@@ -144,6 +147,56 @@ export async function runDemo(
 		);
 	}
 
+	try {
+		if (environment.stdinIsTty && environment.stdoutIsTty) {
+			await runDemoConsole(demo, environment, log, logFile);
+			return 0;
+		}
+
+		const signal = await runLiveView(demo);
+		console.log(`shadow-tui demo: stopped (${signal})`);
+		return 0;
+	} finally {
+		await demo.stop();
+		await log.close();
+	}
+}
+
+/** The console in the application role on the vehicle, on a connection of its own. */
+async function runDemoConsole(
+	demo: Demo,
+	environment: Environment,
+	log: Logger,
+	logFile: string | undefined,
+): Promise<void> {
+	const {service} = demo;
+	const client = await connectShadowClient({
+		connection: {url: service.mqttUrl, clientId: 'shadow-tui-console'},
+		log,
+	});
+	try {
+		await runConsoleApp({
+			client,
+			address: {thingName: 'vehicle-1', shadowName: ''},
+			role: 'app',
+			apply: 'auto',
+			historyLimit: 1000,
+			...(service.httpUrl
+				? {listNamedShadows: createNamedShadowLister(service.httpUrl)}
+				: {}),
+			environment,
+			log,
+			logHint: logFile
+				? `details in ${logFile}`
+				: 'run with --log-file FILE for details',
+		});
+	} finally {
+		await client.close();
+	}
+}
+
+/** Without a terminal (piped, CI): what the devices do, one line each, until a signal. */
+async function runLiveView(demo: Demo): Promise<NodeJS.Signals> {
 	const {service} = demo;
 	const broker =
 		service.mqttUrl === 'mqtt://127.0.0.1:1883'
@@ -156,10 +209,10 @@ export async function runDemo(
 			`  HTTP API  ${service.httpUrl ?? ''}`,
 			`  devices   ${demo.devices.map(({thingName}) => thingName).join(', ')}`,
 			'Try, in another terminal:',
+			`  shadow-tui --thing vehicle-1${broker}                  # the console`,
 			`  shadow-tui update --thing vehicle-1 --desired '{"lights":"off"}'${broker}`,
 			`  shadow-tui update --thing coffee-maker-1 --desired '{"power":"on","tempLimit":94}'${broker}`,
 			`  shadow-tui update --thing pump-1 --desired '{"alarmLimit":62}'${broker}`,
-			`  shadow-tui get --thing pump-1${broker}`,
 			'Press Ctrl-C to stop.',
 		].join('\n'),
 	);
@@ -171,12 +224,8 @@ export async function runDemo(
 		});
 	}
 
-	const signal = await new Promise<NodeJS.Signals>((resolve) => {
+	return new Promise<NodeJS.Signals>((resolve) => {
 		process.once('SIGINT', resolve);
 		process.once('SIGTERM', resolve);
 	});
-	await demo.stop();
-	await log.close();
-	console.log(`shadow-tui demo: stopped (${signal})`);
-	return 0;
 }

@@ -6,6 +6,7 @@ exit codes 2 and 1.
 import type {CommandName} from '../command-line/commands.js';
 import type {FlagValues} from '../command-line/parse-command-line.js';
 import {CommandFailure, UsageError} from './command-error.js';
+import {runConsole} from './console.js';
 import {runDemo} from './demo.js';
 import {runDevice} from './device.js';
 import {runDelete, runGet, runUpdate} from './one-shot.js';
@@ -14,6 +15,7 @@ import {runServe} from './serve.js';
 export type Environment = {
 	readonly env: NodeJS.ProcessEnv;
 	readonly stdinIsTty: boolean;
+	readonly stdoutIsTty: boolean;
 };
 
 const runners: Partial<
@@ -22,6 +24,7 @@ const runners: Partial<
 		(flags: FlagValues, environment: Environment) => Promise<number>
 	>
 > = {
+	console: runConsole,
 	serve: runServe,
 	device: runDevice,
 	demo: runDemo,

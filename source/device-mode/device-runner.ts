@@ -17,7 +17,7 @@ import type {Logger} from '../log/logger.js';
 import {getOwn, hasOwn, setOwn, type JsonObject} from '../shadow/json.js';
 import type {GetAccepted} from '../shadow/replies.js';
 import {formatShadowTopic, type ShadowAddress} from '../shadow/topics.js';
-import {changes, isEmpty} from './device-state.js';
+import {applyPatch, changes, isEmpty} from './device-state.js';
 import type {Simulator} from './simulators.js';
 
 export type ApplyPolicy = 'auto' | 'confirm';
@@ -82,6 +82,8 @@ export type DeviceSnapshot = {
 
 export type Device = {
 	start(): Promise<void>;
+	/** The device changes its own state (a console edit, a button press) and reports it. */
+	change(patch: JsonObject): Promise<void>;
 	accept(): Promise<void>;
 	decline(): Promise<void>;
 	stop(): Promise<void>;
@@ -155,10 +157,11 @@ export function createDevice(options: DeviceOptions): Device {
 	async function sync(shadow: GetAccepted | undefined): Promise<void> {
 		const reported = shadow?.state.reported ?? {};
 		if (!started) {
+			// With presence on, `connected` is this runner's to report; otherwise it belongs to someone else and stays.
 			const {connected: _connected, ...remembered} = reported;
 			state = {
 				...(options.initialState ?? simulator.initial(clock())),
-				...(shadow ? remembered : {}),
+				...(shadow ? (options.presence ? remembered : reported) : {}),
 			};
 			started = true;
 		}
@@ -248,6 +251,15 @@ export function createDevice(options: DeviceOptions): Device {
 				}, simulator.tickMs);
 				timer.unref();
 			}
+		},
+		async change(patch) {
+			await serial(async () => {
+				const next = applyPatch(state, patch);
+				const reported = changes(state, next);
+				state = next;
+				emit({kind: 'reported', reported});
+				await report(reported);
+			});
 		},
 		async accept() {
 			await serial(async () => {

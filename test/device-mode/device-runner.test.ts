@@ -325,3 +325,18 @@ test('with apply confirm, a delta waits; accept applies it, decline reports curr
 	);
 	assert.equal(device.getSnapshot().pending, undefined);
 });
+
+test('without presence, a device leaves reported.connected to whoever owns it', async (t) => {
+	const service = await startTestService(t);
+	const application = await app(t, service);
+	await application.update(car, {
+		state: {reported: {lights: 'on', connected: true}},
+	});
+	await startDevice(t, service, {simulator: genericDevice, presence: false});
+	await application.update(car, {state: {desired: {lights: 'off'}}});
+	await until(
+		async () => (await application.get(car)).state.reported?.lights === 'off',
+		'the delta to be applied',
+	);
+	assert.equal((await application.get(car)).state.reported?.connected, true);
+});

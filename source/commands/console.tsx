@@ -1,0 +1,134 @@
+/*
+shadow-tui console: the interactive console in a terminal. Everything that
+can fail on the way in (flags, terminal, connection) fails before Ink starts,
+with one line. While Ink renders nothing else writes to the terminal.
+*/
+import {render} from 'ink';
+import type {FlagValues} from '../command-line/parse-command-line.js';
+import {defaultBroker} from '../client/connection-settings.js';
+import {
+	createNamedShadowLister,
+	type NamedShadowLister,
+} from '../client/named-shadows.js';
+import type {ShadowClient} from '../client/shadow-client.js';
+import type {ApplyPolicy} from '../device-mode/device-runner.js';
+import {createLogger, type Logger, type LogLevel} from '../log/logger.js';
+import {createConsoleSession, type Role} from '../session/console-session.js';
+import type {ShadowAddress} from '../shadow/topics.js';
+import {App} from '../views/app.js';
+import {ColorContext} from '../views/color.js';
+import {ErrorBoundary} from '../views/error-boundary.js';
+import {UsageError} from './command-error.js';
+import {connectFromFlags, connectionFromFlags} from './connect-from-flags.js';
+import {createExternalEditor} from './external-editor.js';
+import type {Environment} from './run-command.js';
+
+export type ConsoleOptions = {
+	readonly client: ShadowClient;
+	readonly address: ShadowAddress;
+	readonly role: Role;
+	readonly apply: ApplyPolicy;
+	readonly historyLimit: number;
+	readonly listNamedShadows?: NamedShadowLister;
+	readonly environment: Environment;
+	readonly log: Logger;
+	readonly logHint: string;
+};
+
+const enterAlternateScreen = '\u001B[?1049h';
+const leaveAlternateScreen = '\u001B[?1049l';
+
+/** Runs the console until the user quits; the caller closes the client. */
+export async function runConsoleApp(options: ConsoleOptions): Promise<void> {
+	const {client, environment, log} = options;
+	const session = createConsoleSession({
+		client,
+		address: options.address,
+		role: options.role,
+		apply: options.apply,
+		historyLimit: options.historyLimit,
+		clock: () => Math.floor(Date.now() / 1000),
+	});
+	const color =
+		environment.env.NO_COLOR === undefined || environment.env.NO_COLOR === '';
+	// The console draws on the alternate screen, so quitting gives the terminal back as it was.
+	const restore = () => process.stdout.write(leaveAlternateScreen);
+	process.stdout.write(enterAlternateScreen);
+	process.once('exit', restore);
+	const instance = render(
+		<ColorContext.Provider value={color}>
+			<ErrorBoundary
+				logHint={options.logHint}
+				onError={(error) => {
+					log.error('console render failed', {
+						error: error.stack ?? error.message,
+					});
+				}}
+			>
+				<App
+					session={session}
+					{...(options.listNamedShadows
+						? {listNamedShadows: options.listNamedShadows}
+						: {})}
+					editInEditor={createExternalEditor(environment.env)}
+				/>
+			</ErrorBoundary>
+		</ColorContext.Provider>,
+		{exitOnCtrlC: false, patchConsole: true},
+	);
+	session.start().catch((error: unknown) => {
+		log.error('console start failed', {error: String(error)});
+	});
+	await instance.waitUntilExit();
+	await session.close();
+	restore();
+	process.off('exit', restore);
+}
+
+export async function runConsole(
+	flags: FlagValues,
+	environment: Environment,
+): Promise<number> {
+	const thingName = flags.thing as string | undefined;
+	if (thingName === undefined)
+		throw new UsageError(
+			'the console needs --thing NAME (or try `shadow-tui demo`)',
+		);
+	if (!environment.stdinIsTty)
+		throw new UsageError(
+			'the console needs a terminal; for scripts use get, update and delete',
+		);
+	const connection = connectionFromFlags(flags, environment);
+	const api =
+		(flags.api as string | undefined) ??
+		(connection.url === defaultBroker ? 'http://127.0.0.1:8080' : undefined);
+	const logFile = flags.logFile as string | undefined;
+	const log = createLogger({
+		...(logFile ? {file: logFile} : {}),
+		level: (flags.logLevel as LogLevel | undefined) ?? 'info',
+	});
+	const client = await connectFromFlags(flags, environment, log);
+	try {
+		await runConsoleApp({
+			client,
+			address: {
+				thingName,
+				shadowName: (flags.shadow as string | undefined) ?? '',
+			},
+			role: ((flags.role as string | undefined) ?? 'app') as Role,
+			apply: ((flags.apply as string | undefined) ?? 'auto') as ApplyPolicy,
+			historyLimit: (flags.history as number | undefined) ?? 1000,
+			...(api ? {listNamedShadows: createNamedShadowLister(api)} : {}),
+			environment,
+			log,
+			logHint: logFile
+				? `details in ${logFile}`
+				: 'run with --log-file FILE for details',
+		});
+	} finally {
+		await client.close();
+		await log.close();
+	}
+
+	return 0;
+}

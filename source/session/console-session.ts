@@ -1,0 +1,472 @@
+/*
+What the console shows for one shadow, and what it can do, without React:
+the current document (from get and documents messages, never older than what
+is shown), the bounded version history, connection and device presence, the
+role, and in the device role a device-mode runner acting on the deltas.
+Listeners are told at most once per frame, so a flood of documents costs one
+render per frame rather than one per message.
+*/
+import type {
+	ConnectionStatus,
+	ShadowClient,
+	ShadowEvent,
+} from '../client/shadow-client.js';
+import {
+	ShadowOfflineError,
+	ShadowRejectedError,
+	ShadowTimeoutError,
+} from '../client/shadow-errors.js';
+import {
+	createDevice,
+	type ApplyPolicy,
+	type Device,
+	type DeviceEvent,
+	type PendingDelta,
+} from '../device-mode/device-runner.js';
+import {genericDevice} from '../device-mode/simulators.js';
+import {computeDelta} from '../shadow/compute-delta.js';
+import {isJsonObject, type JsonObject, type JsonValue} from '../shadow/json.js';
+import type {Sections} from '../shadow/shadow-record.js';
+import type {ShadowAddress} from '../shadow/topics.js';
+import {addToHistory, type HistoryEntry} from './history.js';
+
+export type Role = 'app' | 'device';
+export type Section = 'desired' | 'reported';
+
+export type ShownShadow = {
+	readonly state: Sections<JsonObject>;
+	readonly metadata: Sections<JsonObject>;
+	readonly delta: JsonObject | undefined;
+	readonly version: number;
+	/** Epoch seconds of the newest change in the document. */
+	readonly changedAt: number;
+};
+
+export type Notice = {readonly kind: 'info' | 'error'; readonly text: string};
+
+export type DeviceView = {
+	readonly pending: PendingDelta | undefined;
+	/** The last delta the device received, and what it did with it. */
+	readonly lastDelta:
+		| {
+				readonly version: number;
+				readonly delta: JsonObject;
+				readonly outcome: string;
+		  }
+		| undefined;
+};
+
+export type ConsoleSnapshot = {
+	readonly address: ShadowAddress;
+	readonly role: Role;
+	readonly apply: ApplyPolicy;
+	readonly connection: {
+		readonly url: string;
+		readonly status: ConnectionStatus;
+	};
+	/** undefined while loading; null when the shadow does not exist. */
+	readonly shadow: ShownShadow | null | undefined;
+	readonly history: readonly HistoryEntry[];
+	readonly deviceOnline: boolean | undefined;
+	readonly device: DeviceView | undefined;
+	readonly notice: Notice | undefined;
+	readonly busy: boolean;
+	/** Edits carry the version they were made on, so a concurrent change is refused (409). */
+	readonly lockVersion: boolean;
+};
+
+export type ConsoleSessionOptions = {
+	readonly client: ShadowClient;
+	readonly address: ShadowAddress;
+	readonly role: Role;
+	readonly apply: ApplyPolicy;
+	readonly historyLimit: number;
+	readonly clock: () => number;
+	/** ms between two notifications at most; 0 notifies at once. */
+	readonly frameMs?: number;
+};
+
+export type ConsoleSession = {
+	// Properties rather than methods: React calls them unbound.
+	readonly subscribe: (listener: () => void) => () => void;
+	readonly getSnapshot: () => ConsoleSnapshot;
+	start(): Promise<void>;
+	update(section: Section, patch: JsonObject): Promise<boolean>;
+	refresh(): Promise<void>;
+	switchRole(): Promise<void>;
+	switchShadow(address: ShadowAddress): Promise<void>;
+	toggleLock(): void;
+	accept(): Promise<void>;
+	decline(): Promise<void>;
+	clearNotice(): void;
+	close(): Promise<void>;
+};
+
+export function latestTimestamp(metadata: JsonValue | undefined): number {
+	if (Array.isArray(metadata))
+		return Math.max(0, ...metadata.map(latestTimestamp));
+	if (!isJsonObject(metadata)) return 0;
+	if (
+		typeof metadata.timestamp === 'number' &&
+		Object.keys(metadata).length === 1
+	)
+		return metadata.timestamp;
+	return Math.max(0, ...Object.values(metadata).map(latestTimestamp));
+}
+
+export function describeFailure(error: unknown): string {
+	if (error instanceof ShadowRejectedError)
+		return `${error.code} ${error.reason}`;
+	if (
+		error instanceof ShadowOfflineError ||
+		error instanceof ShadowTimeoutError
+	)
+		return error.message;
+	return error instanceof Error ? error.message : String(error);
+}
+
+export function createConsoleSession(
+	options: ConsoleSessionOptions,
+): ConsoleSession {
+	const {client, clock} = options;
+	const frameMs = options.frameMs ?? 33;
+	const listeners = new Set<() => void>();
+	let address = options.address;
+	let role = options.role;
+	let shadow: ShownShadow | null | undefined;
+	let history: readonly HistoryEntry[] = [];
+	let presence: {online: boolean; at: number} | undefined;
+	let device: Device | undefined;
+	let deviceView: DeviceView | undefined;
+	let notice: Notice | undefined;
+	let busy = 0;
+	let lockVersion = true;
+	let stops: (() => void)[] = [];
+	let generation = 0;
+	let snapshot = build();
+	let timer: NodeJS.Timeout | undefined;
+
+	function build(): ConsoleSnapshot {
+		const reportedConnected = shadow?.state.reported?.connected;
+		return {
+			address,
+			role,
+			apply: options.apply,
+			connection: {url: client.url, status: client.status()},
+			shadow,
+			history,
+			deviceOnline:
+				presence?.online ??
+				(typeof reportedConnected === 'boolean'
+					? reportedConnected
+					: undefined),
+			device:
+				role === 'device'
+					? (deviceView ?? {pending: undefined, lastDelta: undefined})
+					: undefined,
+			notice,
+			busy: busy > 0,
+			lockVersion,
+		};
+	}
+
+	function changed(): void {
+		if (frameMs === 0) {
+			flush();
+			return;
+		}
+
+		timer ??= setTimeout(flush, frameMs);
+	}
+
+	function flush(): void {
+		timer = undefined;
+		snapshot = build();
+		for (const listener of listeners) listener();
+	}
+
+	function show(
+		state: Sections<JsonObject>,
+		metadata: Sections<JsonObject>,
+		version: number,
+		changedAt?: number,
+	): void {
+		if (shadow && version < shadow.version) return;
+		const delta = computeDelta(
+			state.desired,
+			state.reported,
+			metadata.desired,
+		)?.state;
+		shadow = {
+			state,
+			metadata,
+			delta,
+			version,
+			changedAt: changedAt ?? latestTimestamp(metadata),
+		};
+		history = addToHistory(
+			history,
+			{version, at: shadow.changedAt, state},
+			options.historyLimit,
+		);
+		changed();
+	}
+
+	const onEvent = (event: ShadowEvent) => {
+		if (event.kind === 'documents') {
+			const {previous, current, timestamp} = event.documents;
+			if (previous)
+				history = addToHistory(
+					history,
+					{
+						version: previous.version,
+						at: latestTimestamp(previous.metadata),
+						state: previous.state,
+					},
+					options.historyLimit,
+				);
+			show(current.state, current.metadata, current.version, timestamp);
+		} else if (event.kind === 'resync') {
+			if (event.shadow)
+				show(
+					stripDelta(event.shadow.state),
+					event.shadow.metadata,
+					event.shadow.version,
+				);
+			else {
+				shadow = null;
+				changed();
+			}
+		}
+	};
+
+	function stripDelta(
+		state: Sections<JsonObject> & {delta?: JsonObject},
+	): Sections<JsonObject> {
+		const {delta: _delta, ...sections} = state;
+		return sections;
+	}
+
+	async function load(): Promise<void> {
+		try {
+			const got = await client.get(address);
+			show(stripDelta(got.state), got.metadata, got.version);
+		} catch (error: unknown) {
+			if (error instanceof ShadowRejectedError && error.code === 404) {
+				if (!shadow) shadow = null;
+			} else {
+				notice = {
+					kind: 'error',
+					text: `could not load ${name()}: ${describeFailure(error)}`,
+				};
+			}
+
+			changed();
+		}
+	}
+
+	function name(): string {
+		return address.shadowName === ''
+			? address.thingName
+			: `${address.thingName}/${address.shadowName}`;
+	}
+
+	async function track<T>(work: () => Promise<T>): Promise<T> {
+		busy++;
+		changed();
+		try {
+			return await work();
+		} finally {
+			busy--;
+			changed();
+		}
+	}
+
+	function onDeviceEvent(event: DeviceEvent): void {
+		const current = deviceView ?? {pending: undefined, lastDelta: undefined};
+		if (event.kind === 'applied')
+			deviceView = {
+				pending: undefined,
+				lastDelta: {
+					version: event.version,
+					delta: event.delta,
+					outcome: 'applied',
+				},
+			};
+		else if (event.kind === 'pending')
+			deviceView = {
+				pending: event,
+				lastDelta: {
+					version: event.version,
+					delta: event.delta,
+					outcome: 'waiting for a or x',
+				},
+			};
+		else if (event.kind === 'declined')
+			deviceView = {
+				pending: undefined,
+				lastDelta: {
+					version: event.version,
+					delta: event.delta,
+					outcome: 'declined',
+				},
+			};
+		else if (event.kind === 'ignored')
+			deviceView = {
+				...current,
+				lastDelta: current.lastDelta ? {...current.lastDelta} : undefined,
+			};
+		else if (event.kind === 'error')
+			notice = {kind: 'error', text: `device: ${event.message}`};
+		changed();
+	}
+
+	async function startDevice(): Promise<void> {
+		const runner = createDevice({
+			client,
+			address,
+			simulator: genericDevice,
+			apply: options.apply,
+			presence: false,
+			clock,
+		});
+		device = runner;
+		deviceView = {pending: undefined, lastDelta: undefined};
+		stops.push(runner.onEvent(onDeviceEvent));
+		await runner.start();
+	}
+
+	async function stopDevice(): Promise<void> {
+		const runner = device;
+		device = undefined;
+		deviceView = undefined;
+		await runner?.stop();
+	}
+
+	async function start(): Promise<void> {
+		const mine = ++generation;
+		const unwatch = await client.watch(address, onEvent);
+		const unpresence = await client.watchPresence(
+			address.thingName,
+			(online, at) => {
+				presence = {online, at};
+				changed();
+			},
+		);
+		if (mine !== generation) {
+			unwatch();
+			unpresence();
+			return;
+		}
+
+		stops.push(unwatch, unpresence);
+		await load();
+		if (role === 'device') await startDevice();
+	}
+
+	stops.push(
+		client.onStatus(() => {
+			changed();
+		}),
+	);
+
+	return {
+		subscribe(listener) {
+			listeners.add(listener);
+			return () => listeners.delete(listener);
+		},
+		getSnapshot: () => snapshot,
+		start: async () => track(start),
+		async update(section, patch) {
+			return track(async () => {
+				try {
+					if (role === 'device' && section === 'reported' && device) {
+						await device.change(patch);
+						notice = {kind: 'info', text: `reported ${JSON.stringify(patch)}`};
+						return true;
+					}
+
+					const version = lockVersion && shadow ? shadow.version : undefined;
+					const accepted = await client.update(address, {
+						state: {[section]: patch},
+						...(version === undefined ? {} : {version}),
+					});
+					notice = {
+						kind: 'info',
+						text: `${section} updated: version ${accepted.version}`,
+					};
+					return true;
+				} catch (error: unknown) {
+					const conflict =
+						error instanceof ShadowRejectedError && error.code === 409;
+					notice = {
+						kind: 'error',
+						text: `${section} not updated: ${describeFailure(error)}${conflict ? ' (the shadow changed meanwhile; review it and edit again, or press v to stop sending the version)' : ''}`,
+					};
+					return false;
+				}
+			});
+		},
+		refresh: async () => track(load),
+		async switchRole() {
+			await track(async () => {
+				if (role === 'app') {
+					role = 'device';
+					notice = {
+						kind: 'info',
+						text: `device role: deltas are ${options.apply === 'auto' ? 'applied at once' : 'waiting for a (accept) or x (decline)'}`,
+					};
+					await startDevice();
+				} else {
+					role = 'app';
+					notice = {
+						kind: 'info',
+						text: 'application role: edits go to desired',
+					};
+					await stopDevice();
+				}
+			});
+		},
+		async switchShadow(next) {
+			await track(async () => {
+				await stopDevice();
+				for (const stop of stops) stop();
+				stops = [];
+				address = next;
+				shadow = undefined;
+				history = [];
+				presence = undefined;
+				notice = {kind: 'info', text: `now on ${name()}`};
+				changed();
+				stops.push(
+					client.onStatus(() => {
+						changed();
+					}),
+				);
+				await start();
+			});
+		},
+		toggleLock() {
+			lockVersion = !lockVersion;
+			notice = {
+				kind: 'info',
+				text: lockVersion
+					? 'edits carry the version they were made on (a concurrent change is refused)'
+					: 'edits no longer carry a version (last writer wins)',
+			};
+			changed();
+		},
+		accept: async () => device?.accept(),
+		decline: async () => device?.decline(),
+		clearNotice() {
+			notice = undefined;
+			changed();
+		},
+		async close() {
+			clearTimeout(timer);
+			await stopDevice();
+			for (const stop of stops) stop();
+			stops = [];
+		},
+	};
+}

@@ -1,0 +1,100 @@
+/*
+What the one-line editor accepts: a JSON patch such as {"light":"off"}, or
+assignments such as light = "off", color.r = 255, light = null, separated by
+';'. Errors say where: a column for JSON, the assignment for the rest.
+Nothing is sent unless the whole line parses.
+*/
+import {
+	isJsonObject,
+	setOwn,
+	type JsonObject,
+	type JsonValue,
+} from '../shadow/json.js';
+
+export type ParsedEdit =
+	| {readonly ok: true; readonly patch: JsonObject}
+	| {readonly ok: false; readonly error: string};
+
+const pathPattern = /^[^\s.=]+(\.[^\s.=]+)*$/;
+
+export function parseEdit(text: string): ParsedEdit {
+	const trimmed = text.trim();
+	if (trimmed === '')
+		return {
+			ok: false,
+			error: 'type a JSON object such as {"lights":"off"} or lights = "off"',
+		};
+	if (trimmed.startsWith('{')) {
+		const parsed = parseJson(trimmed);
+		if (!parsed.ok) return parsed;
+		if (!isJsonObject(parsed.value))
+			return {ok: false, error: 'the patch must be a JSON object'};
+		return {ok: true, patch: parsed.value};
+	}
+
+	const patch: JsonObject = {};
+	for (const [index, part] of trimmed.split(';').entries()) {
+		if (part.trim() === '') continue;
+		const equals = part.indexOf('=');
+		const where = `in assignment ${index + 1}`;
+		if (equals < 0)
+			return {
+				ok: false,
+				error: `${where}: expected path = value, such as lights = "off"`,
+			};
+		const path = part.slice(0, equals).trim();
+		if (!pathPattern.test(path))
+			return {
+				ok: false,
+				error: `${where}: '${path}' is not a key path such as lights or color.r`,
+			};
+		const parsed = parseJson(part.slice(equals + 1).trim());
+		if (!parsed.ok) {
+			const hint = /^[A-Za-z_][\w-]*$/.test(part.slice(equals + 1).trim())
+				? ' (strings need quotes: "off")'
+				: '';
+			return {ok: false, error: `${where}: ${parsed.error}${hint}`};
+		}
+
+		assign(patch, path.split('.'), parsed.value);
+	}
+
+	return {ok: true, patch};
+}
+
+function assign(target: JsonObject, path: string[], value: JsonValue): void {
+	const [head, ...rest] = path;
+	if (head === undefined) return;
+	if (rest.length === 0) {
+		setOwn(target, head, value);
+		return;
+	}
+
+	const existing = Object.prototype.hasOwnProperty.call(target, head)
+		? target[head]
+		: undefined;
+	const child: JsonObject = isJsonObject(existing) ? existing : {};
+	setOwn(target, head, child);
+	assign(child, rest, value);
+}
+
+function parseJson(
+	text: string,
+): {ok: true; value: JsonValue} | {ok: false; error: string} {
+	try {
+		return {ok: true, value: JSON.parse(text) as JsonValue};
+	} catch (error: unknown) {
+		const message = error instanceof Error ? error.message : String(error);
+		const position = /position (\d+)/.exec(message)?.[1];
+		const reason = message
+			.replace(/ in JSON at position \d+.*$/, '')
+			.replace(/^JSON\.parse: /, '');
+		return {
+			ok: false,
+			error:
+				position === undefined
+					? `invalid JSON: ${reason}`
+					: `invalid JSON at column ${Number(position) + 1}: ${reason}`,
+		};
+	}
+}
