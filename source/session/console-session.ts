@@ -91,7 +91,12 @@ export type ConsoleSession = {
 	readonly subscribe: (listener: () => void) => () => void;
 	readonly getSnapshot: () => ConsoleSnapshot;
 	start(): Promise<void>;
-	update(section: Section, patch: JsonObject): Promise<boolean>;
+	/** `baseVersion`: the version shown when the user started the edit; sent when edits are locked. */
+	update(
+		section: Section,
+		patch: JsonObject,
+		baseVersion?: number,
+	): Promise<boolean>;
 	refresh(): Promise<void>;
 	switchRole(): Promise<void>;
 	switchShadow(address: ShadowAddress): Promise<void>;
@@ -377,7 +382,7 @@ export function createConsoleSession(
 		},
 		getSnapshot: () => snapshot,
 		start: async () => track(start),
-		async update(section, patch) {
+		async update(section, patch, baseVersion) {
 			return track(async () => {
 				try {
 					if (role === 'device' && section === 'reported' && device) {
@@ -386,7 +391,9 @@ export function createConsoleSession(
 						return true;
 					}
 
-					const version = lockVersion && shadow ? shadow.version : undefined;
+					const version = lockVersion
+						? (baseVersion ?? shadow?.version)
+						: undefined;
 					const accepted = await client.update(address, {
 						state: {[section]: patch},
 						...(version === undefined ? {} : {version}),

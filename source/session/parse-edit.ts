@@ -10,6 +10,7 @@ import {
 	type JsonObject,
 	type JsonValue,
 } from '../shadow/json.js';
+import {locateJsonError} from './locate-json-error.js';
 
 export type ParsedEdit =
 	| {readonly ok: true; readonly patch: JsonObject}
@@ -83,18 +84,17 @@ function parseJson(
 ): {ok: true; value: JsonValue} | {ok: false; error: string} {
 	try {
 		return {ok: true, value: JSON.parse(text) as JsonValue};
-	} catch (error: unknown) {
-		const message = error instanceof Error ? error.message : String(error);
-		const position = /position (\d+)/.exec(message)?.[1];
-		const reason = message
-			.replace(/ in JSON at position \d+.*$/, '')
-			.replace(/^JSON\.parse: /, '');
-		return {
-			ok: false,
-			error:
-				position === undefined
-					? `invalid JSON: ${reason}`
-					: `invalid JSON at column ${Number(position) + 1}: ${reason}`,
-		};
+	} catch {
+		const index = locateJsonError(text);
+		const found =
+			index >= text.length
+				? 'the text ends too early'
+				: `unexpected ${JSON.stringify(text[index])}`;
+		const line = text.slice(0, index).split('\n').length;
+		const column = index - text.lastIndexOf('\n', index - 1);
+		const where = text.includes('\n')
+			? `line ${line} column ${column}`
+			: `column ${index + 1}`;
+		return {ok: false, error: `invalid JSON at ${where}: ${found}`};
 	}
 }

@@ -43,7 +43,12 @@ export type AppProps = {
 
 export type Mode =
 	| {readonly kind: 'panes'}
-	| {readonly kind: 'edit'; readonly section: Section; readonly error?: string}
+	| {
+			readonly kind: 'edit';
+			readonly section: Section;
+			readonly baseVersion: number | undefined;
+			readonly error?: string;
+	  }
 	| {readonly kind: 'help'}
 	| {
 			readonly kind: 'history';
@@ -177,6 +182,7 @@ export function App({
 	const openEditor = () => {
 		if (!editInEditor) return;
 		const current = shadow?.state[ownSection] ?? {};
+		const baseVersion = shadow?.version;
 		if (isRawModeSupported) setRawMode(false);
 		const result = editInEditor(ownSection, current);
 		if (isRawModeSupported) setRawMode(true);
@@ -185,6 +191,7 @@ export function App({
 			setMode({
 				kind: 'edit',
 				section: ownSection,
+				baseVersion,
 				error: `${result.error}; nothing was sent`,
 			});
 			return;
@@ -192,7 +199,7 @@ export function App({
 
 		const patch = changes(current, result.value);
 		if (isEmpty(patch)) return;
-		void session.update(ownSection, patch);
+		void session.update(ownSection, patch, baseVersion);
 	};
 
 	const openShadowPicker = () => {
@@ -288,10 +295,14 @@ export function App({
 		else if (key.pageDown) scrollBy(bodyHeight - 2);
 		else if (character === 'e') {
 			setInput('');
-			setMode({kind: 'edit', section: ownSection});
+			setMode({
+				kind: 'edit',
+				section: ownSection,
+				baseVersion: shadow?.version,
+			});
 		} else if (character === 'd') {
 			setInput('');
-			setMode({kind: 'edit', section: 'desired'});
+			setMode({kind: 'edit', section: 'desired', baseVersion: shadow?.version});
 		} else if (character === 'E') openEditor();
 		else if (character === 'v') session.toggleLock();
 		else if (character === 'g') void session.refresh();
@@ -308,18 +319,21 @@ export function App({
 
 	const submitEdit = () => {
 		const section = mode.kind === 'edit' ? mode.section : ownSection;
+		const baseVersion =
+			mode.kind === 'edit' ? mode.baseVersion : shadow?.version;
 		const parsed = parseEdit(typed.current);
 		if (!parsed.ok) {
 			setMode({
 				kind: 'edit',
 				section,
+				baseVersion,
 				error: `${parsed.error}; nothing was sent`,
 			});
 			return;
 		}
 
 		setMode({kind: 'panes'});
-		void session.update(section, parsed.patch);
+		void session.update(section, parsed.patch, baseVersion);
 	};
 
 	const submitThing = () => {

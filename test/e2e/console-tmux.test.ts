@@ -1,0 +1,166 @@
+/*
+The built binary in real pseudo-terminals (tmux): an app-role console changes
+desired, a device-role console in another terminal receives the delta,
+applies it, and both show the new version. tmux comes from Debian (.ci/run
+installs it).
+*/
+import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
+import {join} from 'node:path';
+import {test, type TestContext} from 'node:test';
+import {cliPath} from '../helpers/cli.js';
+import {startServe} from '../helpers/serve-process.js';
+import {temporaryDirectory} from '../helpers/service.js';
+
+function tmux(...args: string[]): string {
+	return execFileSync('tmux', ['-L', 'shadow-tui-test', ...args], {
+		encoding: 'utf8',
+	});
+}
+
+function screen(name: string, escapes = false): string {
+	return tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', name);
+}
+
+async function waitForScreen(
+	name: string,
+	predicate: (text: string) => boolean,
+	what: string,
+	timeoutMs = 15_000,
+): Promise<string> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const text = screen(name);
+		if (predicate(text)) return text;
+		if (Date.now() > deadline)
+			throw new Error(
+				`timed out waiting for ${what} in ${name}; screen:\n${text}`,
+			);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+}
+
+function open(
+	t: TestContext,
+	name: string,
+	args: string[],
+	env: Record<string, string> = {},
+): void {
+	const exports = Object.entries(env)
+		.map(([key, value]) => `${key}=${value} `)
+		.join('');
+	// The test runner sets FORCE_COLOR=0 for ink-testing-library; a user's terminal does not.
+	const command = `env -u FORCE_COLOR ${exports}${process.execPath} ${cliPath} ${args.map((arg) => `'${arg}'`).join(' ')}`;
+	tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', command);
+	t.after(() => {
+		try {
+			tmux('kill-session', '-t', name);
+		} catch {
+			// Already gone: the console quit.
+		}
+	});
+}
+
+function sessionExists(name: string): boolean {
+	try {
+		tmux('has-session', '-t', name);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+test('an app console changes desired; a device console applies it; both show the new version', async (t) => {
+	const data = join(await temporaryDirectory(t), 'data');
+	const serve = await startServe(t, ['--data', data]);
+	t.after(() => {
+		try {
+			tmux('kill-server');
+		} catch {
+			// No server left.
+		}
+	});
+	const connection = [
+		'--thing',
+		'lamp',
+		'--broker',
+		serve.mqttUrl,
+		'--api',
+		serve.httpUrl,
+	];
+	open(t, 'app', connection);
+	open(t, 'device', [...connection, '--role', 'device'], {NO_COLOR: '1'});
+	await waitForScreen(
+		'app',
+		(text) => text.includes('role app'),
+		'the app console',
+	);
+	await waitForScreen(
+		'device',
+		(text) =>
+			text.includes('role device') && text.includes('waiting for deltas'),
+		'the device console',
+	);
+
+	tmux('send-keys', '-t', 'app', 'e');
+	await waitForScreen(
+		'app',
+		(text) => text.includes('desired> '),
+		'the edit prompt',
+	);
+	tmux('send-keys', '-t', 'app', '-l', '{"lights":"off"}');
+	tmux('send-keys', '-t', 'app', 'Enter');
+	await waitForScreen(
+		'app',
+		(text) => text.includes('✓ desired updated: version 1'),
+		'the accepted edit',
+	);
+
+	const device = await waitForScreen(
+		'device',
+		(text) =>
+			/» delta v1 \{"lights":"off"\}: applied/.test(text) &&
+			text.includes('v2'),
+		'the applied delta',
+	);
+	assert.match(device, /role device · v2/);
+	const app = await waitForScreen(
+		'app',
+		(text) => text.includes('· v2 ·'),
+		'the new version in the app',
+	);
+	assert.match(app, /role app · v2/);
+	tmux('send-keys', '-t', 'app', '3');
+	await waitForScreen(
+		'app',
+		(text) => text.includes('in sync: no delta'),
+		'an empty delta after the device reported',
+	);
+
+	// NO_COLOR: the device console's screen carries no colour escapes; the app's does (39/49 are resets).
+	// eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
+	const colour = /\u001B\[(?:[\d;]*;)?(?:3[0-7]|9[0-7]|38;[25])[;m]/;
+	assert.doesNotMatch(
+		screen('device', true),
+		colour,
+		'no colour with NO_COLOR',
+	);
+	assert.match(screen('app', true), colour, 'colour without NO_COLOR');
+
+	// q quits and gives the terminal back: the tmux session ends with the process.
+	tmux('send-keys', '-t', 'app', 'q');
+	const deadline = Date.now() + 10_000;
+	while (sessionExists('app') && Date.now() < deadline)
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	assert.equal(sessionExists('app'), false, 'the console exited on q');
+});
+
+test('without a terminal the console refuses with one line', async () => {
+	const {runCli} = await import('../helpers/cli.js');
+	const result = await runCli(['--thing', 'lamp']);
+	assert.equal(result.code, 2);
+	assert.equal(
+		result.stderr.trim(),
+		'shadow-tui console: the console needs a terminal; for scripts use get, update and delete (see `shadow-tui console --help`)',
+	);
+});

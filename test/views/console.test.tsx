@@ -1,0 +1,386 @@
+/*
+The console's views and keys, rendered with ink-testing-library, with the
+real local service (embedded broker, SQLite) behind them.
+*/
+import assert from 'node:assert/strict';
+import {after, test, type TestContext} from 'node:test';
+import {cleanup, render} from 'ink-testing-library';
+import {createNamedShadowLister} from '../../source/client/named-shadows.js';
+import {
+	connectShadowClient,
+	type ShadowClient,
+} from '../../source/client/shadow-client.js';
+import {
+	createConsoleSession,
+	type ConsoleSession,
+	type Role,
+} from '../../source/session/console-session.js';
+import type {LocalService} from '../../source/service/local-service.js';
+import {App} from '../../source/views/app.js';
+import {ColorContext} from '../../source/views/color.js';
+import {startTestService} from '../helpers/service.js';
+
+after(cleanup);
+
+const lamp = {thingName: 'lamp', shadowName: ''};
+const keys = {
+	enter: '\r',
+	escape: '\u001B',
+	down: '\u001B[B',
+	up: '\u001B[A',
+	tab: '\t',
+};
+
+async function waitForFrame(
+	lastFrame: () => string | undefined,
+	predicate: (frame: string) => boolean,
+	what: string,
+	timeoutMs = 5000,
+): Promise<string> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const frame = lastFrame() ?? '';
+		if (predicate(frame)) return frame;
+		if (Date.now() > deadline)
+			throw new Error(`timed out waiting for ${what}; last frame:\n${frame}`);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
+async function client(
+	t: TestContext,
+	service: LocalService,
+): Promise<ShadowClient> {
+	const connected = await connectShadowClient({
+		connection: {url: service.mqttUrl},
+	});
+	t.after(async () => connected.close());
+	return connected;
+}
+
+async function open(
+	t: TestContext,
+	service: LocalService,
+	options: {role?: Role; historyLimit?: number; columns?: number} = {},
+) {
+	const consoleClient = await client(t, service);
+	const session: ConsoleSession = createConsoleSession({
+		client: consoleClient,
+		address: lamp,
+		role: options.role ?? 'app',
+		apply: 'auto',
+		historyLimit: options.historyLimit ?? 1000,
+		clock: () => Math.floor(Date.now() / 1000),
+		frameMs: 10,
+	});
+	let quit = false;
+	const instance = render(
+		<ColorContext.Provider value={false}>
+			<App
+				session={session}
+				listNamedShadows={createNamedShadowLister(service.httpUrl ?? '')}
+				onQuit={() => (quit = true)}
+			/>
+		</ColorContext.Provider>,
+	);
+	if (options.columns !== undefined) resize(instance.stdout, options.columns);
+	t.after(async () => {
+		instance.unmount();
+		await session.close();
+	});
+	await session.start();
+	const frame = async (predicate: (text: string) => boolean, what: string) =>
+		waitForFrame(instance.lastFrame, predicate, what);
+	const press = async (...inputs: string[]) => {
+		for (const input of inputs) {
+			instance.stdin.write(input);
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		}
+	};
+
+	/** Opens a prompt with `key`, waits until it listens, types `text` and presses Enter. */
+	const type = async (key: string, prompt: string, text: string) => {
+		await press(key);
+		await frame((f) => f.includes(prompt), `the ${prompt} prompt`);
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		await press(text);
+		await frame((f) => f.includes(text), 'the typed text');
+		await press(keys.enter);
+	};
+
+	return {instance, session, frame, press, type, quit: () => quit};
+}
+
+function resize(
+	stdout:
+		NodeJS.WriteStream | {columns: number; emit: (event: string) => boolean},
+	columns: number,
+): void {
+	Object.defineProperty(stdout, 'columns', {
+		value: columns,
+		configurable: true,
+	});
+	stdout.emit('resize');
+}
+
+test('three panes show desired, reported and delta; delta keys are marked in desired', async (t) => {
+	const service = await startTestService(t);
+	const app = await client(t, service);
+	await app.update(lamp, {
+		state: {
+			desired: {lights: 'off', color: 'red'},
+			reported: {lights: 'on', color: 'red', connected: true},
+		},
+	});
+	const {frame} = await open(t, service);
+	const text = await frame((f) => f.includes('v1'), 'the shadow');
+	assert.match(
+		text,
+		/lamp classic shadow · role app · v1 · changed \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/,
+	);
+	assert.match(text, /● connected mqtt:\/\/127\.0\.0\.1:\d+ · device: online/);
+	assert.match(text, /desired \(\* in delta\)/);
+	assert.match(
+		text,
+		/\n\* {2}"lights": "off"/,
+		'the delta key is marked in the desired pane',
+	);
+	assert.match(text, /\n {3}"color": "red"/, 'a key in sync is not marked');
+	assert.match(text, /delta \(1 key\)/);
+	assert.match(text, /e edit desired/);
+});
+
+test('a one-line edit is sent; invalid JSON is shown inline and not sent', async (t) => {
+	const service = await startTestService(t);
+	const app = await client(t, service);
+	await app.update(lamp, {state: {desired: {lights: 'on'}}});
+	const {frame, press, type} = await open(t, service);
+	await frame((f) => f.includes('v1'), 'the shadow');
+	await type('e', 'desired> ', '{"lights":}');
+	await frame(
+		(f) => f.includes('✗ invalid JSON at column 11'),
+		'the inline JSON error with its column',
+	);
+	assert.equal((await app.get(lamp)).version, 1, 'nothing was sent');
+	await press(keys.escape);
+	await type('e', 'desired> ', 'lights = "off"; color.r = 255');
+	await frame(
+		(f) => f.includes('✓ desired updated: version 2'),
+		'the accepted edit',
+	);
+	assert.deepEqual((await app.get(lamp)).state.desired, {
+		lights: 'off',
+		color: {r: 255},
+	});
+	await frame(
+		(f) => f.includes('v2') && f.includes('"lights": "off"'),
+		'the new version on screen',
+	);
+	await type('e', 'desired> ', 'lights = null');
+	await frame((f) => f.includes('version 3'), 'the removal');
+	assert.deepEqual((await app.get(lamp)).state.desired, {color: {r: 255}});
+});
+
+test('an edit carries the version it was started on: a change made meanwhile is refused with 409', async (t) => {
+	const service = await startTestService(t);
+	const app = await client(t, service);
+	await app.update(lamp, {state: {desired: {lights: 'on'}}});
+	const {frame, press, session} = await open(t, service);
+	await frame((f) => f.includes('v1'), 'the shadow');
+	await press('e');
+	await frame((f) => f.includes('desired> '), 'the prompt');
+	// While the user types, someone else changes the shadow; the console shows it.
+	await app.update(lamp, {state: {desired: {lights: 'blinking'}}});
+	await frame((f) => f.includes('v2'), 'the concurrent change on screen');
+	await new Promise((resolve) => setTimeout(resolve, 50));
+	await press('lights = "off"');
+	await frame((f) => f.includes('lights = "off"'), 'the typed text');
+	await press(keys.enter);
+	const text = await frame((f) => f.includes('✗'), 'the rejection');
+	assert.match(text, /desired not updated: 409 Version conflict/);
+	assert.equal(
+		(await app.get(lamp)).state.desired?.lights,
+		'blinking',
+		'the other change was not overwritten',
+	);
+	session.toggleLock();
+	await frame((f) => f.includes('edits unlocked'), 'the lock off');
+});
+
+test('the device role shows the incoming delta and applies it through device mode', async (t) => {
+	const service = await startTestService(t);
+	const app = await client(t, service);
+	await app.update(lamp, {state: {reported: {lights: 'on'}}});
+	const {frame, press, type} = await open(t, service);
+	await frame((f) => f.includes('role app'), 'the app role');
+	await press('r');
+	await frame(
+		(f) =>
+			f.includes('role device') &&
+			f.includes('» device role: waiting for deltas'),
+		'the device role',
+	);
+	await app.update(lamp, {state: {desired: {lights: 'off'}}});
+	await frame(
+		(f) => /» delta v\d+ \{"lights":"off"\}: applied/.test(f),
+		'the delta banner',
+	);
+	assert.equal((await app.get(lamp)).state.reported?.lights, 'off');
+	await type('e', 'reported> ', 'temperature = 21');
+	await frame(
+		(f) => f.includes('reported {"temperature":21}'),
+		'a reported edit',
+	);
+	assert.equal((await app.get(lamp)).state.reported?.temperature, 21);
+	await press('r');
+	await frame((f) => f.includes('role app'), 'back to the app role');
+});
+
+test('history lists versions newest first with what changed, and diffs a selected one', async (t) => {
+	const service = await startTestService(t);
+	const app = await client(t, service);
+	await app.update(lamp, {state: {desired: {lights: 'on'}}});
+	const {frame, press} = await open(t, service, {historyLimit: 3});
+	await frame((f) => f.includes('v1'), 'the shadow');
+	for (const lights of ['off', 'on', 'off', 'dim'])
+		await app.update(lamp, {state: {desired: {lights}}});
+	await frame((f) => f.includes('v5'), 'the fifth version');
+	await press('h');
+	const text = await frame(
+		(f) => f.includes('history: 3 versions seen'),
+		'the bounded history',
+	);
+	assert.match(text, /▸ v5 .* ~ desired\.lights: "off" -> "dim"/);
+	assert.match(text, /v4 .* ~ desired\.lights: "on" -> "off"/);
+	assert.doesNotMatch(
+		text,
+		/ v2 /,
+		'older versions fall out of the bounded history',
+	);
+	assert.match(text, /v5 against v4\n~ desired\.lights: "off" -> "dim"/);
+	await press(keys.down, keys.enter);
+	await frame((f) => f.includes('v4 as a whole'), 'the whole document of v4');
+	await press(keys.escape);
+	await frame((f) => f.includes('desired'), 'back to the panes');
+});
+
+test('help lists every key; Esc closes it', async (t) => {
+	const service = await startTestService(t);
+	const {frame, press} = await open(t, service);
+	await frame((f) => f.includes('no shadow yet'), 'an empty shadow');
+	await press('?');
+	const text = await frame((f) => f.includes('keys'), 'the help');
+	for (const key of ['e ', 'E ', 'v ', 'g ', 'r ', 'h ', 't ', 's ', 'a, x'])
+		assert.ok(text.includes(`  ${key}`), key);
+	await press(keys.escape);
+	await frame((f) => !f.includes('version history'), 'help closed');
+});
+
+test('switching thing and named shadow from inside the console', async (t) => {
+	const service = await startTestService(t);
+	const app = await client(t, service);
+	await app.update(
+		{thingName: 'pump', shadowName: 'config'},
+		{state: {desired: {alarmLimit: 70}}},
+	);
+	await app.update(
+		{thingName: 'pump', shadowName: 'schedule'},
+		{state: {desired: {start: '06:00'}}},
+	);
+	await app.update(
+		{thingName: 'pump', shadowName: ''},
+		{state: {reported: {temperature: 60}}},
+	);
+	const {frame, press, type} = await open(t, service);
+	await type('t', 'thing> ', 'bad.name');
+	await frame(
+		(f) => f.includes('✗ ThingName must match pattern'),
+		'the name error',
+	);
+	await press(keys.escape);
+	await type('t', 'thing> ', 'pump');
+	await frame(
+		(f) => f.includes('pump classic shadow') && f.includes('"temperature": 60'),
+		'the pump',
+	);
+	await press('s');
+	await frame(
+		(f) => f.includes('named shadows: [(classic)] config schedule'),
+		'the named shadows',
+	);
+	// Let Ink attach the handler of the frame that shows the list before pressing.
+	await new Promise((resolve) => setTimeout(resolve, 50));
+	await press(keys.down, keys.down, keys.enter);
+	await frame(
+		(f) => f.includes('pump shadow schedule') && f.includes('"start": "06:00"'),
+		'the schedule shadow',
+	);
+});
+
+test('narrow terminals get tabs; a resize redraws side by side', async (t) => {
+	const service = await startTestService(t);
+	const app = await client(t, service);
+	await app.update(lamp, {
+		state: {desired: {lights: 'off'}, reported: {lights: 'on'}},
+	});
+	const {frame, press, instance} = await open(t, service, {columns: 80});
+	const narrow = await frame(
+		(f) => f.includes(' 1 desired  2 reported  3 delta '),
+		'the tabs',
+	);
+	assert.ok(!narrow.includes('reported\n') || !narrow.includes('▸ reported'));
+	await press(keys.tab);
+	await frame(
+		(f) => f.includes('▸ reported') && f.includes('"lights": "on"'),
+		'the reported tab',
+	);
+	resize(instance.stdout, 120);
+	await frame(
+		(f) =>
+			!f.includes('Tab switches') &&
+			f.includes('desired (* in delta)') &&
+			f.includes('▸ reported'),
+		'three panes side by side',
+	);
+});
+
+test('q quits', async (t) => {
+	const service = await startTestService(t);
+	const {frame, press, quit} = await open(t, service);
+	await frame((f) => f.includes('no shadow yet'), 'the console');
+	await press('q');
+	assert.equal(quit(), true);
+});
+
+test('documents arriving faster than frames are coalesced into few renders', async (t) => {
+	const service = await startTestService(t);
+	const app = await client(t, service);
+	const consoleClient = await client(t, service);
+	const session = createConsoleSession({
+		client: consoleClient,
+		address: lamp,
+		role: 'app',
+		apply: 'auto',
+		historyLimit: 1000,
+		clock: () => 0,
+		frameMs: 50,
+	});
+	t.after(async () => session.close());
+	await session.start();
+	let notifications = 0;
+	session.subscribe(() => notifications++);
+	await Promise.all(
+		Array.from({length: 200}, async (_, i) =>
+			app.update(lamp, {state: {reported: {n: i}}}),
+		),
+	);
+	const deadline = Date.now() + 5000;
+	while (session.getSnapshot().shadow?.version !== 200 && Date.now() < deadline)
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	assert.equal(session.getSnapshot().shadow?.version, 200);
+	assert.ok(
+		notifications < 100,
+		`${notifications} notifications for 200 documents`,
+	);
+	assert.equal(session.getSnapshot().history.length, 200);
+});
