@@ -2,6 +2,7 @@
 npm run bench: every benchmark prints ratios against a baseline measured in
 the same run, because absolute numbers on the shared machine are not stable.
 */
+import {benchConsole} from './console.bench.js';
 import {benchEngine} from './engine.bench.js';
 import {benchService} from './service.bench.js';
 
@@ -9,6 +10,7 @@ const only = process.argv[2];
 const suites: Record<string, () => Promise<string[]> | string[]> = {
 	engine: benchEngine,
 	service: benchService,
+	console: benchConsole,
 };
 
 for (const [name, suite] of Object.entries(suites)) {

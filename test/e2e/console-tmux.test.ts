@@ -6,6 +6,7 @@ installs it).
 */
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
+import {writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {test, type TestContext} from 'node:test';
 import {cliPath} from '../helpers/cli.js';
@@ -163,4 +164,67 @@ test('without a terminal the console refuses with one line', async () => {
 		result.stderr.trim(),
 		'shadow-tui console: the console needs a terminal; for scripts use get, update and delete (see `shadow-tui console --help`)',
 	);
+});
+
+test('E edits the whole section in $EDITOR; an invalid file is reported and not sent; Ctrl-C quits', async (t) => {
+	const dir = await temporaryDirectory(t);
+	const serve = await startServe(t, ['--data', join(dir, 'data')]);
+	t.after(() => {
+		try {
+			tmux('kill-server');
+		} catch {
+			// No server left.
+		}
+	});
+	// Editors that save a new desired section, then a broken one.
+	const good = join(dir, 'good-editor.sh');
+	const bad = join(dir, 'bad-editor.sh');
+	await writeFile(
+		good,
+		`#!/bin/sh\nprintf '{\\n  "lights": "dim",\\n  "doors": "locked"\\n}\\n' > "$1"\n`,
+		{mode: 0o755},
+	);
+	await writeFile(
+		bad,
+		`#!/bin/sh\nprintf '{\\n  "lights": dim\\n}\\n' > "$1"\n`,
+		{mode: 0o755},
+	);
+	const connection = ['--thing', 'lamp', '--broker', serve.mqttUrl];
+	open(t, 'editor', connection, {EDITOR: good});
+	await waitForScreen(
+		'editor',
+		(text) => text.includes('no shadow yet'),
+		'the console',
+	);
+	tmux('send-keys', '-t', 'editor', 'E');
+	await waitForScreen(
+		'editor',
+		(text) =>
+			text.includes('✓ desired updated: version 1') &&
+			text.includes('"doors": "locked"'),
+		'the section saved in the editor',
+	);
+
+	open(t, 'broken', connection, {EDITOR: bad});
+	await waitForScreen(
+		'broken',
+		(text) => text.includes('· v1 ·'),
+		'the second console',
+	);
+	tmux('send-keys', '-t', 'broken', 'E');
+	await waitForScreen(
+		'broken',
+		(text) =>
+			text.includes(
+				'✗ invalid JSON at line 2 column 13: unexpected "d"; nothing was sent',
+			),
+		'the error from the editor file',
+	);
+	assert.match(screen('broken'), /· v1 ·/, 'nothing was sent');
+
+	tmux('send-keys', '-t', 'editor', 'C-c');
+	const deadline = Date.now() + 10_000;
+	while (sessionExists('editor') && Date.now() < deadline)
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	assert.equal(sessionExists('editor'), false, 'Ctrl-C quits');
 });
