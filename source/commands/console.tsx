@@ -32,7 +32,8 @@ export type ConsoleOptions = {
 	readonly listNamedShadows?: NamedShadowLister;
 	readonly environment: Environment;
 	readonly log: Logger;
-	readonly logHint: string;
+	/** Where diagnostics go, for the one line shown if the console fails. */
+	readonly logFile: string | undefined;
 };
 
 const enterAlternateScreen = '\u001B[?1049h';
@@ -58,7 +59,11 @@ export async function runConsoleApp(options: ConsoleOptions): Promise<void> {
 	const instance = render(
 		<ColorContext.Provider value={color}>
 			<ErrorBoundary
-				logHint={options.logHint}
+				logHint={
+					options.logFile
+						? `details in ${options.logFile}`
+						: 'run with --log-file FILE for details'
+				}
 				onError={(error) => {
 					log.error('console render failed', {
 						error: error.stack ?? error.message,
@@ -121,9 +126,7 @@ export async function runConsole(
 			...(api ? {listNamedShadows: createNamedShadowLister(api)} : {}),
 			environment,
 			log,
-			logHint: logFile
-				? `details in ${logFile}`
-				: 'run with --log-file FILE for details',
+			logFile,
 		});
 	} finally {
 		await client.close();

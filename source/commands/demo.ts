@@ -186,9 +186,7 @@ async function runDemoConsole(
 				: {}),
 			environment,
 			log,
-			logHint: logFile
-				? `details in ${logFile}`
-				: 'run with --log-file FILE for details',
+			logFile,
 		});
 	} finally {
 		await client.close();

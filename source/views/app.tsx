@@ -4,7 +4,6 @@ is wide enough, one at a time with tabs when it is not), and the mode the
 user is in. Every action is one key; the key bar shows the keys of the mode.
 */
 import {Box, Text, useApp, useInput, useStdin} from 'ink';
-import TextInput from 'ink-text-input';
 import {useRef, useState} from 'react';
 import type {NamedShadowLister} from '../client/named-shadows.js';
 import {changes, isEmpty} from '../device-mode/device-state.js';
@@ -26,6 +25,7 @@ import {Header} from './header.js';
 import {HelpOverlay} from './help-overlay.js';
 import {HistoryView} from './history-view.js';
 import {KeyBar, type KeyHint} from './key-bar.js';
+import {PromptLine} from './prompt-line.js';
 import {StatusBar} from './status-bar.js';
 
 export type EditResult =
@@ -422,35 +422,25 @@ export function App({
 	let footer;
 	if (mode.kind === 'edit') {
 		footer = (
-			<Box flexDirection="column">
-				<Box>
-					<Text bold>{`${mode.section}> `}</Text>
-					<TextInput
-						value={input}
-						onChange={setInput}
-						onSubmit={submitEdit}
-						placeholder='{"lights":"off"}  or  lights = "off"'
-					/>
-				</Box>
-				<Text color={color('red')} wrap="truncate-end">
-					{mode.error ? `✗ ${mode.error}` : ' '}
-				</Text>
-			</Box>
+			<PromptLine
+				label={mode.section}
+				value={input}
+				onChange={setInput}
+				onSubmit={submitEdit}
+				placeholder='{"lights":"off"}  or  lights = "off"'
+				error={mode.error}
+			/>
 		);
 	} else if (mode.kind === 'thing') {
 		footer = (
-			<Box flexDirection="column">
-				<Box>
-					<Text bold>thing&gt; </Text>
-					<TextInput
-						value={input}
-						onChange={setInput}
-						onSubmit={submitThing}
-						placeholder="thing name"
-					/>
-				</Box>
-				<Text color={color('red')}>{mode.error ? `✗ ${mode.error}` : ' '}</Text>
-			</Box>
+			<PromptLine
+				label="thing"
+				value={input}
+				onChange={setInput}
+				onSubmit={submitThing}
+				placeholder="thing name"
+				error={mode.error}
+			/>
 		);
 	} else if (mode.kind === 'shadow') {
 		const names =
@@ -464,18 +454,14 @@ export function App({
 		footer = (
 			<Box flexDirection="column">
 				<Text wrap="truncate-end">named shadows: {names}</Text>
-				<Box>
-					<Text bold>shadow&gt; </Text>
-					<TextInput
-						value={input}
-						onChange={setInput}
-						onSubmit={submitShadow}
-						placeholder="name (empty: classic)"
-					/>
-				</Box>
-				<Text color={color('red')} wrap="truncate-end">
-					{mode.error ? `✗ ${mode.error}` : ' '}
-				</Text>
+				<PromptLine
+					label="shadow"
+					value={input}
+					onChange={setInput}
+					onSubmit={submitShadow}
+					placeholder="name (empty: classic)"
+					error={mode.error}
+				/>
 			</Box>
 		);
 	} else {

@@ -1,0 +1,40 @@
+import {Box, Text} from 'ink';
+import TextInput from 'ink-text-input';
+import {useColor} from './color.js';
+
+type Props = {
+	readonly label: string;
+	readonly value: string;
+	readonly onChange: (value: string) => void;
+	readonly onSubmit: () => void;
+	readonly placeholder: string;
+	readonly error: string | undefined;
+};
+
+/** A one-line input with its label and, below it, the error that kept it from being sent. */
+export function PromptLine({
+	label,
+	value,
+	onChange,
+	onSubmit,
+	placeholder,
+	error,
+}: Props) {
+	const color = useColor();
+	return (
+		<Box flexDirection="column">
+			<Box>
+				<Text bold>{`${label}> `}</Text>
+				<TextInput
+					value={value}
+					onChange={onChange}
+					onSubmit={onSubmit}
+					placeholder={placeholder}
+				/>
+			</Box>
+			<Text color={color('red')} wrap="truncate-end">
+				{error ? `✗ ${error}` : ' '}
+			</Text>
+		</Box>
+	);
+}
