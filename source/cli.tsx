@@ -27,6 +27,16 @@ switch (commandLine.kind) {
 	}
 
 	case 'run': {
+		// Ink draws only the final frame when it thinks it runs in CI (CI=true, read once when Ink
+		// loads; chalk then drops colour too). At a terminal a person is watching, so both must see no CI.
+		const interactive =
+			commandLine.command === 'console' || commandLine.command === 'demo';
+		if (interactive && process.stdin.isTTY && process.stdout.isTTY) {
+			for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) {
+				delete process.env[name];
+			}
+		}
+
 		process.exitCode = await runCommand(
 			commandLine.command,
 			commandLine.flags,

@@ -32,7 +32,6 @@ import {
 	type LocalService,
 } from '../service/local-service.js';
 import {CommandFailure} from './command-error.js';
-import {runConsoleApp} from './console.js';
 import {describeDeviceEvent} from './device.js';
 import type {Environment} from './run-command.js';
 
@@ -175,6 +174,7 @@ async function runDemoConsole(
 		log,
 	});
 	try {
+		const {runConsoleApp} = await import('./console.js');
 		await runConsoleApp({
 			client,
 			address: {thingName: 'vehicle-1', shadowName: ''},

@@ -1,16 +1,12 @@
 /*
 Dispatch from a parsed command line to the command's runner. Runners return
 the exit code; UsageError and CommandFailure become one line on stderr and
-exit codes 2 and 1.
+exit codes 2 and 1. Runners load on demand, so commands that draw nothing
+never load React and Ink.
 */
 import type {CommandName} from '../command-line/commands.js';
 import type {FlagValues} from '../command-line/parse-command-line.js';
 import {CommandFailure, UsageError} from './command-error.js';
-import {runConsole} from './console.js';
-import {runDemo} from './demo.js';
-import {runDevice} from './device.js';
-import {runDelete, runGet, runUpdate} from './one-shot.js';
-import {runServe} from './serve.js';
 
 export type Environment = {
 	readonly env: NodeJS.ProcessEnv;
@@ -18,19 +14,16 @@ export type Environment = {
 	readonly stdoutIsTty: boolean;
 };
 
-const runners: Partial<
-	Record<
-		CommandName,
-		(flags: FlagValues, environment: Environment) => Promise<number>
-	>
-> = {
-	console: runConsole,
-	serve: runServe,
-	device: runDevice,
-	demo: runDemo,
-	get: runGet,
-	update: runUpdate,
-	delete: runDelete,
+type Runner = (flags: FlagValues, environment: Environment) => Promise<number>;
+
+const runners: Partial<Record<CommandName, () => Promise<Runner>>> = {
+	console: async () => (await import('./console.js')).runConsole,
+	serve: async () => (await import('./serve.js')).runServe,
+	device: async () => (await import('./device.js')).runDevice,
+	demo: async () => (await import('./demo.js')).runDemo,
+	get: async () => (await import('./one-shot.js')).runGet,
+	update: async () => (await import('./one-shot.js')).runUpdate,
+	delete: async () => (await import('./one-shot.js')).runDelete,
 };
 
 export async function runCommand(
@@ -38,8 +31,8 @@ export async function runCommand(
 	flags: FlagValues,
 	environment: Environment,
 ): Promise<number> {
-	const runner = runners[command];
-	if (!runner) {
+	const load = runners[command];
+	if (!load) {
 		console.error(
 			`shadow-tui: '${command}' is not available in this version yet`,
 		);
@@ -47,7 +40,9 @@ export async function runCommand(
 	}
 
 	try {
-		return await runner(flags, environment);
+		return await (
+			await load()
+		)(flags, environment);
 	} catch (error: unknown) {
 		if (error instanceof UsageError) {
 			console.error(

@@ -287,6 +287,19 @@ export function createConsoleSession(
 		}
 	}
 
+	/** Commands run from key presses: a failure becomes a notice, never an unhandled rejection. */
+	async function command(
+		what: string,
+		work: () => Promise<void>,
+	): Promise<void> {
+		try {
+			await track(work);
+		} catch (error: unknown) {
+			notice = {kind: 'error', text: `${what}: ${describeFailure(error)}`};
+			changed();
+		}
+	}
+
 	function onDeviceEvent(event: DeviceEvent): void {
 		const current = deviceView ?? {pending: undefined, lastDelta: undefined};
 		if (event.kind === 'applied')
@@ -381,7 +394,7 @@ export function createConsoleSession(
 			return () => listeners.delete(listener);
 		},
 		getSnapshot: () => snapshot,
-		start: async () => track(start),
+		start: async () => command('could not open the shadow', start),
 		async update(section, patch, baseVersion) {
 			return track(async () => {
 				try {
@@ -416,7 +429,7 @@ export function createConsoleSession(
 		},
 		refresh: async () => track(load),
 		async switchRole() {
-			await track(async () => {
+			await command('could not switch role', async () => {
 				if (role === 'app') {
 					role = 'device';
 					notice = {
@@ -435,7 +448,7 @@ export function createConsoleSession(
 			});
 		},
 		async switchShadow(next) {
-			await track(async () => {
+			await command('could not open the shadow', async () => {
 				await stopDevice();
 				for (const stop of stops) stop();
 				stops = [];

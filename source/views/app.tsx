@@ -133,7 +133,15 @@ export function App({
 	const {exit} = useApp();
 	const {setRawMode, isRawModeSupported} = useStdin();
 	const color = useColor();
-	const [mode, setMode] = useState<Mode>({kind: 'panes'});
+	const [mode, setModeState] = useState<Mode>({kind: 'panes'});
+	// React re-renders after a key, not with it: keys that arrive in between (typeahead over
+	// SSH, a paste) are routed by this ref, which changes with the key that changed the mode.
+	const currentMode = useRef<Mode>(mode);
+	const setMode = (next: Mode | ((previous: Mode) => Mode)) => {
+		const value = typeof next === 'function' ? next(currentMode.current) : next;
+		currentMode.current = value;
+		setModeState(value);
+	};
 	const [input, setInputState] = useState('');
 	// Text and Enter can arrive in one read, before React re-renders: submit what was typed, not the last render's value.
 	const typed = useRef('');
@@ -236,6 +244,7 @@ export function App({
 	};
 
 	useInput((character, key) => {
+		const mode = currentMode.current;
 		if (key.ctrl && character === 'c') {
 			quit();
 			return;
@@ -318,6 +327,7 @@ export function App({
 	});
 
 	const submitEdit = () => {
+		const mode = currentMode.current;
 		const section = mode.kind === 'edit' ? mode.section : ownSection;
 		const baseVersion =
 			mode.kind === 'edit' ? mode.baseVersion : shadow?.version;
@@ -349,6 +359,7 @@ export function App({
 	};
 
 	const submitShadow = () => {
+		const mode = currentMode.current;
 		const shadowName = typed.current.trim();
 		const problem =
 			shadowName === '' ? undefined : checkShadowName(shadowName, awsLimits);

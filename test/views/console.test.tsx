@@ -384,3 +384,33 @@ test('documents arriving faster than frames are coalesced into few renders', asy
 	);
 	assert.equal(session.getSnapshot().history.length, 200);
 });
+
+test('a command that fails becomes a notice, never an unhandled rejection', async (t) => {
+	const service = await startTestService(t);
+	const consoleClient = await connectShadowClient({
+		connection: {url: service.mqttUrl},
+	});
+	const session = createConsoleSession({
+		client: consoleClient,
+		address: lamp,
+		role: 'app',
+		apply: 'auto',
+		historyLimit: 10,
+		clock: () => 0,
+		frameMs: 0,
+	});
+	t.after(async () => session.close());
+	await session.start();
+	await consoleClient.close();
+	await session.switchRole();
+	assert.equal(session.getSnapshot().notice?.kind, 'error');
+	assert.match(
+		session.getSnapshot().notice?.text ?? '',
+		/not connected|could not switch role/,
+	);
+	await session.switchShadow({thingName: 'other', shadowName: ''});
+	assert.match(
+		session.getSnapshot().notice?.text ?? '',
+		/^could not open the shadow: /,
+	);
+});
