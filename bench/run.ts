@@ -4,6 +4,7 @@ the same run, because absolute numbers on the shared machine are not stable.
 */
 import {benchConsole} from './console.bench.js';
 import {benchEngine} from './engine.bench.js';
+import {benchFleet} from './fleet.bench.js';
 import {benchService} from './service.bench.js';
 
 const only = process.argv[2];
@@ -11,6 +12,7 @@ const suites: Record<string, () => Promise<string[]> | string[]> = {
 	engine: benchEngine,
 	service: benchService,
 	console: benchConsole,
+	fleet: benchFleet,
 };
 
 for (const [name, suite] of Object.entries(suites)) {

@@ -84,7 +84,7 @@ async function roundTrips(
 	return {shadow: shadow.slice(count / 10), echo: echo.slice(count / 10)};
 }
 
-async function load(job: LoadJob): Promise<LoadResult> {
+export async function load(job: LoadJob): Promise<LoadResult> {
 	const worker = new Worker(
 		new URL('./load-worker-entry.mjs', import.meta.url),
 		{workerData: job},

@@ -73,6 +73,11 @@ export type ShadowClient = {
 	): Promise<() => void>;
 	/** The newest version this client has seen for a shadow. */
 	newestVersion(address: ShadowAddress): number | undefined;
+	/**
+	Subscribes once to every thing's replies of an operation (wildcards), so that
+	requests to many things need no subscription each: for bulk work.
+	*/
+	subscribeAllReplies(operation: Operation): Promise<void>;
 	/** AWS lifecycle events of one client id: true on connected, false on disconnected. */
 	watchPresence(
 		clientId: string,
@@ -116,6 +121,7 @@ export function createShadowClient(
 	const tokenPrefix = clientId.slice(0, 40);
 	const pending = new Map<string, Pending>();
 	const subscribed = new Map<string, Promise<void>>();
+	const coveredOperations = new Set<Operation>();
 	const newest = new Map<string, number>();
 	const watchers = new Map<
 		string,
@@ -172,10 +178,12 @@ export function createShadowClient(
 				: checkShadowName(address.shadowName, awsLimits));
 		if (badName) throw new ShadowRejectedError(badName.code, badName.message);
 		if (status !== 'connected') throw offline('the request was not sent');
-		await subscribe([
-			formatShadowTopic(address, operation, 'accepted'),
-			formatShadowTopic(address, operation, 'rejected'),
-		]);
+		if (!coveredOperations.has(operation)) {
+			await subscribe([
+				formatShadowTopic(address, operation, 'accepted'),
+				formatShadowTopic(address, operation, 'rejected'),
+			]);
+		}
 		if (!mqtt.connected) throw offline('the request was not sent');
 		const clientToken = `${tokenPrefix}-${(counter++).toString(36)}`;
 		return new Promise<T>((resolve, reject) => {
@@ -388,6 +396,17 @@ export function createShadowClient(
 			};
 		},
 		newestVersion: (address) => newest.get(addressKey(address)),
+		async subscribeAllReplies(operation) {
+			await subscribe(
+				['$aws/things/+/shadow', '$aws/things/+/shadow/name/+'].flatMap(
+					(prefix) => [
+						`${prefix}/${operation}/accepted`,
+						`${prefix}/${operation}/rejected`,
+					],
+				),
+			);
+			coveredOperations.add(operation);
+		},
 		async watchPresence(presenceClientId, listener) {
 			const listeners = presenceListeners.get(presenceClientId) ?? new Set();
 			presenceListeners.set(presenceClientId, listeners);

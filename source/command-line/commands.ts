@@ -125,6 +125,12 @@ const many: Record<string, FlagSpec> = {
 		description: 'many things by a query on shadow state',
 	},
 	json: {type: 'boolean', description: 'machine-readable output on stdout'},
+	api: {
+		type: 'string',
+		value: 'URL',
+		description:
+			"the local service's HTTP API, which lists the fleet (default with the local service: http://127.0.0.1:8080)",
+	},
 };
 
 export const commands: Readonly<Record<CommandName, CommandSpec>> = {

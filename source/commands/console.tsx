@@ -14,6 +14,8 @@ import type {ShadowClient} from '../client/shadow-client.js';
 import type {ApplyPolicy} from '../device-mode/device-runner.js';
 import {createLogger, type Logger, type LogLevel} from '../log/logger.js';
 import {createConsoleSession, type Role} from '../session/console-session.js';
+import {createFleetSession} from '../session/fleet-session.js';
+import {createFleetLister} from '../client/fleet-lister.js';
 import type {ShadowAddress} from '../shadow/topics.js';
 import {App} from '../views/app.js';
 import {ColorContext} from '../views/color.js';
@@ -30,6 +32,8 @@ export type ConsoleOptions = {
 	readonly apply: ApplyPolicy;
 	readonly historyLimit: number;
 	readonly listNamedShadows?: NamedShadowLister;
+	/** The HTTP API that lists the fleet and named shadows, when there is one. */
+	readonly api?: string;
 	readonly environment: Environment;
 	readonly log: Logger;
 	/** Where diagnostics go, for the one line shown if the console fails. */
@@ -71,6 +75,14 @@ export async function runConsoleApp(options: ConsoleOptions): Promise<void> {
 				}}
 			>
 				<App
+					{...(options.api
+						? {
+								fleet: createFleetSession({
+									client,
+									list: createFleetLister(options.api),
+								}),
+							}
+						: {})}
 					session={session}
 					{...(options.listNamedShadows
 						? {listNamedShadows: options.listNamedShadows}
@@ -123,7 +135,7 @@ export async function runConsole(
 			role: ((flags.role as string | undefined) ?? 'app') as Role,
 			apply: ((flags.apply as string | undefined) ?? 'auto') as ApplyPolicy,
 			historyLimit: (flags.history as number | undefined) ?? 1000,
-			...(api ? {listNamedShadows: createNamedShadowLister(api)} : {}),
+			...(api ? {listNamedShadows: createNamedShadowLister(api), api} : {}),
 			environment,
 			log,
 			logFile,

@@ -182,7 +182,10 @@ async function runDemoConsole(
 			apply: 'auto',
 			historyLimit: 1000,
 			...(service.httpUrl
-				? {listNamedShadows: createNamedShadowLister(service.httpUrl)}
+				? {
+						listNamedShadows: createNamedShadowLister(service.httpUrl),
+						api: service.httpUrl,
+					}
 				: {}),
 			environment,
 			log,

@@ -1,7 +1,9 @@
 /*
-get, update and delete of one shadow for scripts: the reply document on
-stdout (pretty, or one line with --json), exit 0; a rejection or failure on
-stderr (or as {"error": ...} with --json), exit 1; bad usage, exit 2.
+get, update and delete for scripts. One shadow (--thing): the reply document
+on stdout (pretty, or one line with --json), exit 0; a rejection or failure
+on stderr (or as {"error": ...} with --json), exit 1. Many (--match,
+--query): one line per shadow, sent with bounded concurrency, each once;
+exit 1 when any failed. Bad usage: exit 2.
 */
 import type {FlagValues} from '../command-line/parse-command-line.js';
 import {
@@ -10,30 +12,27 @@ import {
 	ShadowTimeoutError,
 } from '../client/shadow-errors.js';
 import type {ShadowClient} from '../client/shadow-client.js';
-import {createLogger, type LogLevel} from '../log/logger.js';
+import {createBulkRun, type BulkItem} from '../fleet/bulk-run.js';
+import {createLogger, type Logger, type LogLevel} from '../log/logger.js';
 import type {StatePatch} from '../shadow/request.js';
 import type {ShadowAddress} from '../shadow/topics.js';
 import {UsageError} from './command-error.js';
 import {connectFromFlags} from './connect-from-flags.js';
+import {fleetFromFlags} from './fleet-targets.js';
 import {parsePatchFlag} from './parse-patch-flag.js';
 import type {Environment} from './run-command.js';
 
 type Action = (
 	client: ShadowClient,
 	address: ShadowAddress,
-) => Promise<unknown>;
+) => Promise<{version: number}>;
 
-function addressFromFlags(flags: FlagValues, command: string): ShadowAddress {
-	if (flags.match !== undefined || flags.query !== undefined) {
-		throw new UsageError(
-			`--match and --query are not available in this version yet; name one shadow with --thing`,
-		);
-	}
-
-	const thingName = flags.thing as string | undefined;
-	if (thingName === undefined)
-		throw new UsageError(`${command} needs --thing NAME`);
-	return {thingName, shadowName: (flags.shadow as string | undefined) ?? ''};
+function loggerFrom(flags: FlagValues): Logger {
+	const logFile = flags.logFile as string | undefined;
+	return createLogger({
+		...(logFile ? {file: logFile} : {}),
+		level: (flags.logLevel as LogLevel | undefined) ?? 'info',
+	});
 }
 
 async function runOneShot(
@@ -42,13 +41,23 @@ async function runOneShot(
 	command: string,
 	action: Action,
 ): Promise<number> {
-	const address = addressFromFlags(flags, command);
+	const many = flags.match !== undefined || flags.query !== undefined;
+	if (many && flags.thing !== undefined)
+		throw new UsageError(
+			'--thing names one thing; --match and --query select many: give one or the other',
+		);
+	if (many) return runMany(flags, environment, command, action);
+	const thingName = flags.thing as string | undefined;
+	if (thingName === undefined)
+		throw new UsageError(
+			`${command} needs --thing NAME (or --match PATTERN, --query Q)`,
+		);
+	const address = {
+		thingName,
+		shadowName: (flags.shadow as string | undefined) ?? '',
+	};
 	const json = flags.json === true;
-	const logFile = flags.logFile as string | undefined;
-	const log = createLogger({
-		...(logFile ? {file: logFile} : {}),
-		level: (flags.logLevel as LogLevel | undefined) ?? 'info',
-	});
+	const log = loggerFrom(flags);
 	try {
 		const client = await connectFromFlags(flags, environment, log);
 		try {
@@ -78,6 +87,89 @@ async function runOneShot(
 	} finally {
 		await log.close();
 	}
+}
+
+async function runMany(
+	flags: FlagValues,
+	environment: Environment,
+	command: string,
+	action: Action,
+): Promise<number> {
+	const json = flags.json === true;
+	const targets = await fleetFromFlags(flags, environment);
+	if (targets.length === 0) {
+		console.error(`shadow-tui ${command}: no shadow matches`);
+		return 0;
+	}
+
+	const log = loggerFrom(flags);
+	try {
+		const client = await connectFromFlags(flags, environment, log);
+		try {
+			await client.subscribeAllReplies(
+				command === 'get' ? 'get' : command === 'delete' ? 'delete' : 'update',
+			);
+			const bulk = createBulkRun(
+				targets.map(({thingName, shadowName}) => ({thingName, shadowName})),
+				async (address) => action(client, address),
+			);
+			bulk.onDone((item) => {
+				console.log(json ? JSON.stringify(itemJson(item)) : itemLine(item));
+			});
+			await bulk.run();
+			const {total, accepted, failed} = bulk.progress();
+			if (!json)
+				console.error(
+					`${accepted} of ${total} done${failed > 0 ? `, ${failed} failed` : ''}`,
+				);
+			return failed > 0 ? 1 : 0;
+		} finally {
+			await client.close();
+		}
+	} finally {
+		await log.close();
+	}
+}
+
+function name(address: ShadowAddress): string {
+	return address.shadowName === ''
+		? address.thingName
+		: `${address.thingName}/${address.shadowName}`;
+}
+
+function itemLine(item: BulkItem): string {
+	const outcome = item.outcome;
+	if (outcome?.kind === 'accepted')
+		return `${name(item.address)}: ok, version ${outcome.version}`;
+	if (outcome?.kind === 'rejected')
+		return `${name(item.address)}: ${outcome.code} ${outcome.message}`;
+	return `${name(item.address)}: ${outcome?.message ?? 'not sent'}`;
+}
+
+function itemJson(item: BulkItem): unknown {
+	const {thingName, shadowName} = item.address;
+	const outcome = item.outcome;
+	if (outcome?.kind === 'accepted')
+		return {
+			thingName,
+			shadowName,
+			ok: true,
+			version: outcome.version,
+			document: outcome.document,
+		};
+	if (outcome?.kind === 'rejected')
+		return {
+			thingName,
+			shadowName,
+			ok: false,
+			error: {code: outcome.code, message: outcome.message},
+		};
+	return {
+		thingName,
+		shadowName,
+		ok: false,
+		error: {message: outcome?.message ?? 'not sent'},
+	};
 }
 
 function describeFailure(error: unknown): {code?: number; message: string} {
@@ -128,6 +220,15 @@ export async function runUpdate(
 		...(reported === undefined ? {} : {reported}),
 	};
 	const version = flags.version as number | undefined;
+	if (
+		version !== undefined &&
+		(flags.match !== undefined || flags.query !== undefined)
+	) {
+		throw new UsageError(
+			'--version names the version of one shadow; it cannot go with --match or --query',
+		);
+	}
+
 	return runOneShot(flags, environment, 'update', async (client, address) =>
 		client.update(address, {
 			state,

@@ -16,7 +16,7 @@ export type Environment = {
 
 type Runner = (flags: FlagValues, environment: Environment) => Promise<number>;
 
-const runners: Partial<Record<CommandName, () => Promise<Runner>>> = {
+const runners: Record<CommandName, () => Promise<Runner>> = {
 	console: async () => (await import('./console.js')).runConsole,
 	serve: async () => (await import('./serve.js')).runServe,
 	device: async () => (await import('./device.js')).runDevice,
@@ -24,6 +24,7 @@ const runners: Partial<Record<CommandName, () => Promise<Runner>>> = {
 	get: async () => (await import('./one-shot.js')).runGet,
 	update: async () => (await import('./one-shot.js')).runUpdate,
 	delete: async () => (await import('./one-shot.js')).runDelete,
+	list: async () => (await import('./list.js')).runList,
 };
 
 export async function runCommand(
@@ -32,13 +33,6 @@ export async function runCommand(
 	environment: Environment,
 ): Promise<number> {
 	const load = runners[command];
-	if (!load) {
-		console.error(
-			`shadow-tui: '${command}' is not available in this version yet`,
-		);
-		return 1;
-	}
-
 	try {
 		return await (
 			await load()

@@ -18,6 +18,7 @@ import {
 	reject,
 	type Rejection,
 } from '../shadow/errors.js';
+import {parseQuery} from '../fleet/query.js';
 import {checkShadowName, checkThingName} from '../shadow/names.js';
 import type {Operation, ShadowAddress} from '../shadow/topics.js';
 import {urlHost} from './embedded-broker.js';
@@ -37,6 +38,9 @@ type Reply = {
 const shadowPath = /^\/things\/([^/]*)\/shadow\/?$/;
 const listPath =
 	/^\/api\/things\/shadow\/ListNamedShadowsForThing\/([^/]*)\/?$/;
+/** shadow-tui's own: the fleet, filtered by name pattern and query (not part of AWS's API). */
+const fleetPath = /^\/api\/shadows\/?$/;
+const fleetPageSizeMax = 1000;
 const methods: Readonly<Record<string, Operation>> = {
 	GET: 'get',
 	POST: 'update',
@@ -60,6 +64,12 @@ export async function startHttpApi(options: {
 			if (request.method !== 'GET')
 				return errorReply(reject(405, 'Method Not Allowed'));
 			return listNamed(decode(list[1] ?? ''), url.searchParams);
+		}
+
+		if (fleetPath.test(url.pathname)) {
+			if (request.method !== 'GET')
+				return errorReply(reject(405, 'Method Not Allowed'));
+			return listFleet(url.searchParams);
 		}
 
 		const shadow = shadowPath.exec(url.pathname);
@@ -111,6 +121,64 @@ export async function startHttpApi(options: {
 			names.length > pageSize
 				? Buffer.from(results.at(-1) ?? '').toString('base64url')
 				: undefined;
+		return {
+			status: 200,
+			body: {
+				results,
+				...(nextToken ? {nextToken} : {}),
+				timestamp: options.clock(),
+			},
+		};
+	}
+
+	function listFleet(query: URLSearchParams): Reply {
+		const pageSizeText = query.get('pageSize');
+		const pageSize = pageSizeText === null ? 100 : Number(pageSizeText);
+		if (
+			!Number.isInteger(pageSize) ||
+			pageSize < 1 ||
+			pageSize > fleetPageSizeMax
+		) {
+			return errorReply(
+				reject(400, `pageSize must be between 1 and ${fleetPageSizeMax}`),
+			);
+		}
+
+		const queryText = query.get('query');
+		const parsed = queryText === null ? undefined : parseQuery(queryText);
+		if (parsed && !parsed.ok) return errorReply(reject(400, parsed.error));
+		let after = {thingName: '', shadowName: ''};
+		const token = query.get('nextToken');
+		if (token !== null) {
+			try {
+				const [thingName, shadowName] = JSON.parse(
+					Buffer.from(token, 'base64url').toString('utf8'),
+				) as [unknown, unknown];
+				if (typeof thingName !== 'string' || typeof shadowName !== 'string')
+					throw new TypeError('not a pair');
+				after = {thingName, shadowName};
+			} catch {
+				return errorReply(reject(400, 'Invalid nextToken'));
+			}
+		}
+
+		const match = query.get('match');
+		const shadowName = query.get('shadow');
+		const {results, last} = service.listShadows(
+			{
+				...(match === null ? {} : {match}),
+				...(parsed?.ok ? {query: parsed.query} : {}),
+				...(shadowName === null ? {} : {shadowName}),
+				withState: query.get('state') === 'true',
+			},
+			after,
+			pageSize,
+		);
+		const nextToken = last
+			? Buffer.from(JSON.stringify([last.thingName, last.shadowName])).toString(
+					'base64url',
+				)
+			: undefined;
 		return {
 			status: 200,
 			body: {

@@ -4,6 +4,11 @@ answered by the engine strictly in arrival order, and the records they change
 are committed in one transaction per batch (group commit). Replies leave only
 after that commit: nothing is acknowledged before it is durable.
 */
+import {
+	listShadows,
+	type ListFilter,
+	type ShadowSummary,
+} from '../fleet/list-shadows.js';
 import type {Logger} from '../log/logger.js';
 import {messages, reject} from '../shadow/errors.js';
 import type {EngineOptions} from '../shadow/limits.js';
@@ -57,6 +62,12 @@ export type ShadowService = {
 		payload: Payload,
 	): Promise<OutcomeOf[K]>;
 	listNamedShadows(thingName: string, after: string, limit: number): string[];
+	/** The fleet, filtered, one page after `after`; `last` is where the next page starts. */
+	listShadows(
+		filter: ListFilter,
+		after: ShadowAddress,
+		limit: number,
+	): {results: ShadowSummary[]; last: ShadowAddress | undefined};
 	readonly options: EngineOptions;
 	/** Answers what is queued, then stops taking requests. */
 	close(): Promise<void>;
@@ -287,6 +298,16 @@ export function createShadowService(
 		},
 		listNamedShadows(thingName, after, limit) {
 			return store.listNamedShadows(thingName, after, limit);
+		},
+		listShadows(filter, after, limit) {
+			return listShadows(
+				(start, visit) => {
+					store.scanLive(start, visit);
+				},
+				filter,
+				after,
+				limit,
+			);
 		},
 		async close() {
 			closed = true;

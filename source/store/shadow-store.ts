@@ -9,7 +9,7 @@ import {mkdirSync} from 'node:fs';
 import {dirname} from 'node:path';
 import Database from 'better-sqlite3';
 import type {JsonObject} from '../shadow/json.js';
-import type {ShadowRecord} from '../shadow/shadow-record.js';
+import type {LiveShadow, ShadowRecord} from '../shadow/shadow-record.js';
 import {addressKey, type ShadowAddress} from '../shadow/topics.js';
 
 export type ShadowStore = {
@@ -26,8 +26,14 @@ export type ShadowStore = {
 	countLiveNamedShadows(thingName: string): number;
 	/** Live named shadows of a thing, ascending by name, after `after`. */
 	listNamedShadows(thingName: string, after: string, limit: number): string[];
-	/** Things that have at least one live shadow, ascending. */
-	listThings(after: string, limit: number): string[];
+	/**
+	Live shadows after (thing, shadow), in that order, until visit returns false.
+	Reads the file: every commit has happened before any request is answered.
+	*/
+	scanLive(
+		after: ShadowAddress,
+		visit: (address: ShadowAddress, shadow: LiveShadow) => boolean,
+	): void;
 	close(): void;
 };
 
@@ -64,8 +70,11 @@ export function openShadowStore(path: string): ShadowStore {
 	const listNamed = db.prepare<[string, string, number], {shadow: string}>(
 		"SELECT shadow FROM shadows WHERE thing = ? AND shadow > ? AND kind = 'live' ORDER BY shadow LIMIT ?",
 	);
-	const listThings = db.prepare<[string, number], {thing: string}>(
-		"SELECT DISTINCT thing FROM shadows WHERE thing > ? AND kind = 'live' ORDER BY thing LIMIT ?",
+	const scanLive = db.prepare<
+		[string, string],
+		Row & {thing: string; shadow: string}
+	>(
+		"SELECT thing, shadow, kind, version, state, metadata, updated_at FROM shadows WHERE kind = 'live' AND (thing, shadow) > (?, ?) ORDER BY thing, shadow",
 	);
 	const cache = new Map<string, ShadowRecord | undefined>();
 
@@ -113,8 +122,13 @@ export function openShadowStore(path: string): ShadowStore {
 				.all(thingName, after === '' ? '\u0000' : after, limit)
 				.map((row) => row.shadow);
 		},
-		listThings(after, limit) {
-			return listThings.all(after, limit).map((row) => row.thing);
+		scanLive(after, visit) {
+			for (const row of scanLive.iterate(after.thingName, after.shadowName)) {
+				const record = fromRow(row);
+				if (record.kind !== 'live') continue;
+				if (!visit({thingName: row.thing, shadowName: row.shadow}, record))
+					break;
+			}
 		},
 		close() {
 			db.close();

@@ -4,10 +4,12 @@ is wide enough, one at a time with tabs when it is not), and the mode the
 user is in. Every action is one key; the key bar shows the keys of the mode.
 */
 import {Box, Text, useApp, useInput, useStdin} from 'ink';
-import {useRef, useState} from 'react';
+import {useEffect, useRef, useState} from 'react';
 import type {NamedShadowLister} from '../client/named-shadows.js';
+import type {FleetSession} from '../session/fleet-session.js';
 import {changes, isEmpty} from '../device-mode/device-state.js';
 import {useConsole} from '../hooks/use-console.js';
+import {useFleet} from '../hooks/use-fleet.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import type {
 	ConsoleSession,
@@ -23,6 +25,7 @@ import {DeltaBanner} from './delta-banner.js';
 import {DocumentPane, lineCount} from './document-pane.js';
 import {Header} from './header.js';
 import {HelpOverlay} from './help-overlay.js';
+import {FleetView} from './fleet-view.js';
 import {HistoryView} from './history-view.js';
 import {KeyBar, type KeyHint} from './key-bar.js';
 import {PromptLine} from './prompt-line.js';
@@ -39,6 +42,8 @@ export type AppProps = {
 	/** Opens the section in $EDITOR and returns what was saved (undefined: unchanged or cancelled). */
 	readonly editInEditor?: (section: Section, current: JsonObject) => EditResult;
 	readonly onQuit?: () => void;
+	/** The fleet view (f); absent when no HTTP API lists the fleet. */
+	readonly fleet?: FleetSession;
 };
 
 export type Mode =
@@ -56,6 +61,13 @@ export type Mode =
 			readonly show: 'diff' | 'document';
 	  }
 	| {readonly kind: 'thing'; readonly error?: string}
+	| {readonly kind: 'fleet'; readonly cursor: number}
+	| {readonly kind: 'fleet-filter'; readonly cursor: number}
+	| {
+			readonly kind: 'fleet-edit';
+			readonly cursor: number;
+			readonly error?: string;
+	  }
 	| {
 			readonly kind: 'shadow';
 			readonly names: readonly string[] | undefined;
@@ -88,6 +100,27 @@ function keyHints(mode: Mode, snapshot: ConsoleSnapshot): KeyHint[] {
 			return [['Esc', 'close']];
 		}
 
+		case 'fleet-filter':
+		case 'fleet-edit': {
+			return [
+				['Enter', mode.kind === 'fleet-edit' ? 'send to selected' : 'apply'],
+				['Esc', 'back'],
+			];
+		}
+
+		case 'fleet': {
+			return [
+				['space', 'select'],
+				['a', 'all shown'],
+				['n', 'none'],
+				['/', 'filter'],
+				['e', 'edit desired of selected'],
+				['R', 'retry failed'],
+				['Enter', 'open'],
+				['Esc', 'back'],
+			];
+		}
+
 		case 'history': {
 			return [
 				['↑↓', 'version'],
@@ -114,6 +147,7 @@ function keyHints(mode: Mode, snapshot: ConsoleSnapshot): KeyHint[] {
 				['h', 'history'],
 				['t', 'thing'],
 				['s', 'shadow'],
+				['f', 'fleet'],
 				['Tab', 'pane'],
 				['?', 'help'],
 				['q', 'quit'],
@@ -127,8 +161,10 @@ export function App({
 	listNamedShadows,
 	editInEditor,
 	onQuit,
+	fleet,
 }: AppProps) {
 	const snapshot = useConsole(session);
+	const fleetSnapshot = useFleet(fleet);
 	const {columns, rows} = useTerminalSize();
 	const {exit} = useApp();
 	const {setRawMode, isRawModeSupported} = useStdin();
@@ -142,6 +178,20 @@ export function App({
 		currentMode.current = value;
 		setModeState(value);
 	};
+	const fleetOpen =
+		mode.kind === 'fleet' ||
+		mode.kind === 'fleet-filter' ||
+		mode.kind === 'fleet-edit';
+	useEffect(() => {
+		if (!fleetOpen || !fleet) return;
+		// Devices report after a bulk edit lands; the table follows them.
+		const timer = setInterval(() => {
+			void fleet.refresh();
+		}, 2000);
+		return () => {
+			clearInterval(timer);
+		};
+	}, [fleetOpen, fleet]);
 	const [input, setInputState] = useState('');
 	// Text and Enter can arrive in one read, before React re-renders: submit what was typed, not the last render's value.
 	const typed = useRef('');
@@ -169,7 +219,11 @@ export function App({
 		4 +
 		(snapshot.device ? 1 : 0) +
 		(wide ? 0 : 1) +
-		(mode.kind === 'edit' || mode.kind === 'thing' || mode.kind === 'shadow'
+		(mode.kind === 'edit' ||
+		mode.kind === 'thing' ||
+		mode.kind === 'shadow' ||
+		mode.kind === 'fleet-filter' ||
+		mode.kind === 'fleet-edit'
 			? 1
 			: 0);
 	const bodyHeight = Math.max(3, rows - fixedRows);
@@ -243,6 +297,33 @@ export function App({
 		);
 	};
 
+	const ignoreSubmit = () => undefined;
+
+	/** A prompt's input, ignored once the key that closed the prompt has been handled. */
+	const changeIn = (kind: Mode['kind'], text: string) => {
+		if (currentMode.current.kind === kind) setInput(text);
+	};
+
+	const submitFleetFilter = () => {
+		setMode({kind: 'fleet', cursor: 0});
+		void fleet?.submitFilter();
+	};
+
+	const submitFleetEdit = (cursor: number) => {
+		const parsed = parseEdit(typed.current);
+		if (!parsed.ok) {
+			setMode({
+				kind: 'fleet-edit',
+				cursor,
+				error: `${parsed.error}; nothing was sent`,
+			});
+			return;
+		}
+
+		setMode({kind: 'fleet', cursor});
+		void fleet?.bulkUpdate(parsed.patch);
+	};
+
 	useInput((character, key) => {
 		const mode = currentMode.current;
 		if (key.ctrl && character === 'c') {
@@ -265,6 +346,56 @@ export function App({
 				);
 				setMode({...mode, selected});
 				setInput(choices[selected] ?? '');
+			}
+
+			return;
+		}
+
+		// The fleet prompts take Enter here, not in the text input: otherwise the same Enter would
+		// also reach the fleet table (this handler runs after the input's) and open a thing.
+		if (mode.kind === 'fleet-filter' || mode.kind === 'fleet-edit') {
+			if (key.escape) setMode({kind: 'fleet', cursor: mode.cursor});
+			else if (key.return && mode.kind === 'fleet-filter') submitFleetFilter();
+			else if (key.return) submitFleetEdit(mode.cursor);
+			return;
+		}
+
+		if (mode.kind === 'fleet' && fleet) {
+			const {shown} = fleetSnapshot;
+			const move = (to: number) => {
+				setMode({
+					kind: 'fleet',
+					cursor: Math.max(0, Math.min(shown.length - 1, to)),
+				});
+			};
+
+			if (key.escape) setMode({kind: 'panes'});
+			else if (character === 'q') quit();
+			else if (key.upArrow || character === 'k') move(mode.cursor - 1);
+			else if (key.downArrow || character === 'j') move(mode.cursor + 1);
+			else if (key.pageUp) move(mode.cursor - (bodyHeight - 3));
+			else if (key.pageDown) move(mode.cursor + (bodyHeight - 3));
+			else if (character === ' ') {
+				const shadow = shown[mode.cursor];
+				if (shadow) fleet.toggle(shadow);
+			} else if (character === 'a') fleet.selectShown();
+			else if (character === 'n') fleet.selectNone();
+			else if (character === 'R') void fleet.retry();
+			else if (character === 'g') void fleet.load();
+			else if (character === '/') {
+				setInput(fleetSnapshot.filter);
+				setMode({kind: 'fleet-filter', cursor: 0});
+			} else if (character === 'e') {
+				setInput('');
+				setMode({kind: 'fleet-edit', cursor: mode.cursor});
+			} else if (key.return) {
+				const shadow = shown[mode.cursor];
+				if (!shadow) return;
+				setMode({kind: 'panes'});
+				void session.switchShadow({
+					thingName: shadow.thingName,
+					shadowName: shadow.shadowName,
+				});
 			}
 
 			return;
@@ -322,7 +453,10 @@ export function App({
 			setInput('');
 			setMode({kind: 'thing'});
 		} else if (character === 's') openShadowPicker();
-		else if (character === 'a') void session.accept();
+		else if (character === 'f' && fleet) {
+			setMode({kind: 'fleet', cursor: 0});
+			void fleet.load();
+		} else if (character === 'a') void session.accept();
 		else if (character === 'x') void session.decline();
 	});
 
@@ -402,7 +536,20 @@ export function App({
 
 	let body;
 	if (mode.kind === 'help') body = <HelpOverlay height={bodyHeight} />;
-	else if (mode.kind === 'history')
+	else if (
+		mode.kind === 'fleet' ||
+		mode.kind === 'fleet-filter' ||
+		mode.kind === 'fleet-edit'
+	) {
+		body = (
+			<FleetView
+				fleet={fleetSnapshot}
+				cursor={mode.cursor}
+				width={columns}
+				height={bodyHeight}
+			/>
+		);
+	} else if (mode.kind === 'history')
 		body = (
 			<HistoryView
 				history={snapshot.history}
@@ -436,9 +583,39 @@ export function App({
 			<PromptLine
 				label={mode.section}
 				value={input}
-				onChange={setInput}
+				onChange={(text) => {
+					changeIn('edit', text);
+				}}
 				onSubmit={submitEdit}
 				placeholder='{"lights":"off"}  or  lights = "off"'
+				error={mode.error}
+			/>
+		);
+	} else if (mode.kind === 'fleet-filter') {
+		footer = (
+			<PromptLine
+				label="filter"
+				value={input}
+				onChange={(text) => {
+					if (currentMode.current.kind !== 'fleet-filter') return;
+					setInput(text);
+					fleet?.setFilter(text);
+				}}
+				onSubmit={ignoreSubmit}
+				placeholder='name (coffee) or query (reported.model = "coffee-x")'
+				error={undefined}
+			/>
+		);
+	} else if (mode.kind === 'fleet-edit') {
+		footer = (
+			<PromptLine
+				label={`desired of ${fleetSnapshot.selected.size}`}
+				value={input}
+				onChange={(text) => {
+					changeIn('fleet-edit', text);
+				}}
+				onSubmit={ignoreSubmit}
+				placeholder="tempLimit = 90"
 				error={mode.error}
 			/>
 		);
@@ -447,7 +624,9 @@ export function App({
 			<PromptLine
 				label="thing"
 				value={input}
-				onChange={setInput}
+				onChange={(text) => {
+					changeIn('thing', text);
+				}}
 				onSubmit={submitThing}
 				placeholder="thing name"
 				error={mode.error}
@@ -468,7 +647,9 @@ export function App({
 				<PromptLine
 					label="shadow"
 					value={input}
-					onChange={setInput}
+					onChange={(text) => {
+						changeIn('shadow', text);
+					}}
 					onSubmit={submitShadow}
 					placeholder="name (empty: classic)"
 					error={mode.error}

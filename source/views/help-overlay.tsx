@@ -25,7 +25,19 @@ export const allKeys: readonly (readonly [string, readonly KeyHint[]])[] = [
 			['h', 'version history'],
 			['t', 'switch thing'],
 			['s', 'switch named shadow'],
+			['f', 'fleet: every thing, filter, select, edit many'],
 			['a, x', 'device role with --apply confirm: accept or decline the delta'],
+		],
+	],
+	[
+		'fleet (f)',
+		[
+			['↑ ↓, space', 'move, select'],
+			['a, n', 'select all shown, none'],
+			['/', 'filter: a name as you type, or a query (Enter)'],
+			['e', 'edit desired of every selected thing'],
+			['R', 'retry the failed'],
+			['Enter, Esc', 'open the thing, back'],
 		],
 	],
 	[

@@ -1,0 +1,201 @@
+/*
+The console's fleet view without React: the listed shadows, the filter, the
+selection, and a bulk edit of desired over the selected things with its
+progress and per-thing results. A name filter narrows the loaded list as you
+type; a query (it has an operator) is asked of the service.
+*/
+import type {FleetLister} from '../client/fleet-lister.js';
+import type {ShadowClient} from '../client/shadow-client.js';
+import {
+	createBulkRun,
+	type BulkItem,
+	type BulkProgress,
+	type BulkRun,
+} from '../fleet/bulk-run.js';
+import type {ShadowSummary} from '../fleet/list-shadows.js';
+import {namePattern} from '../fleet/name-pattern.js';
+import type {JsonObject} from '../shadow/json.js';
+import {addressKey} from '../shadow/topics.js';
+import {describeFailure} from './console-session.js';
+
+export type FleetSnapshot = {
+	readonly shadows: readonly ShadowSummary[];
+	/** The shadows the filter lets through, in order. */
+	readonly shown: readonly ShadowSummary[];
+	readonly filter: string;
+	readonly selected: ReadonlySet<string>;
+	readonly loading: boolean;
+	readonly error: string | undefined;
+	readonly bulk:
+		| {
+				readonly items: readonly BulkItem[];
+				readonly progress: BulkProgress;
+				readonly patch: JsonObject;
+		  }
+		| undefined;
+};
+
+export type FleetSession = {
+	readonly subscribe: (listener: () => void) => () => void;
+	readonly getSnapshot: () => FleetSnapshot;
+	load(): Promise<void>;
+	/** Loads again without showing "loading" (the table refreshes itself while open). */
+	refresh(): Promise<void>;
+	setFilter(text: string): void;
+	/** Applies the filter: a query goes to the service. */
+	submitFilter(): Promise<void>;
+	toggle(shadow: ShadowSummary): void;
+	selectShown(): void;
+	selectNone(): void;
+	bulkUpdate(patch: JsonObject): Promise<void>;
+	retry(): Promise<void>;
+};
+
+export function isQuery(text: string): boolean {
+	return /[=<>~]/.test(text);
+}
+
+export function keyOf(shadow: ShadowSummary): string {
+	return addressKey(shadow);
+}
+
+export function createFleetSession(options: {
+	readonly client: ShadowClient;
+	readonly list: FleetLister;
+	readonly concurrency?: number;
+}): FleetSession {
+	const listeners = new Set<() => void>();
+	let shadows: readonly ShadowSummary[] = [];
+	let filter = '';
+	let appliedQuery: string | undefined;
+	let selected: ReadonlySet<string> = new Set();
+	let loading = false;
+	let error: string | undefined;
+	let bulk: BulkRun | undefined;
+	let bulkPatch: JsonObject = {};
+	let snapshot = build();
+
+	function shownOf(): ShadowSummary[] {
+		if (filter === '' || isQuery(filter)) return [...shadows];
+		const pattern = namePattern(
+			filter.includes('*') || filter.includes('?') ? filter : `*${filter}*`,
+		);
+		return shadows.filter((shadow) => pattern.test(shadow.thingName));
+	}
+
+	function build(): FleetSnapshot {
+		return {
+			shadows,
+			shown: shownOf(),
+			filter,
+			selected,
+			loading,
+			error,
+			bulk: bulk
+				? {items: bulk.items(), progress: bulk.progress(), patch: bulkPatch}
+				: undefined,
+		};
+	}
+
+	function changed(): void {
+		clearTimeout(pending);
+		pending = undefined;
+		snapshot = build();
+		for (const listener of listeners) listener();
+	}
+
+	let pending: NodeJS.Timeout | undefined;
+	function changedSoon(): void {
+		pending ??= setTimeout(changed, 33);
+	}
+
+	async function load(quiet = false): Promise<void> {
+		if (!quiet) {
+			loading = true;
+			error = undefined;
+			changed();
+		}
+
+		try {
+			shadows = await options.list({
+				shadowName: '',
+				...(appliedQuery ? {query: appliedQuery} : {}),
+			});
+		} catch (failure: unknown) {
+			error = failure instanceof Error ? failure.message : String(failure);
+		} finally {
+			loading = false;
+			changed();
+		}
+	}
+
+	return {
+		subscribe(listener) {
+			listeners.add(listener);
+			return () => listeners.delete(listener);
+		},
+		getSnapshot: () => snapshot,
+		load: async () => load(),
+		refresh: async () => load(true),
+		setFilter(text) {
+			filter = text;
+			changed();
+		},
+		async submitFilter() {
+			const next = isQuery(filter) ? filter : undefined;
+			if (next === appliedQuery) return;
+			appliedQuery = next;
+			await load();
+		},
+		toggle(shadow) {
+			const key = keyOf(shadow);
+			const next = new Set(selected);
+			if (next.has(key)) next.delete(key);
+			else next.add(key);
+			selected = next;
+			changed();
+		},
+		selectShown() {
+			selected = new Set([...selected, ...shownOf().map(keyOf)]);
+			changed();
+		},
+		selectNone() {
+			selected = new Set();
+			changed();
+		},
+		async bulkUpdate(patch) {
+			const targets = shadows
+				.filter((shadow) => selected.has(keyOf(shadow)))
+				.map(({thingName, shadowName}) => ({thingName, shadowName}));
+			if (targets.length === 0) {
+				error = 'select things first (space, or a for all shown)';
+				changed();
+				return;
+			}
+
+			bulkPatch = patch;
+			await options.client.subscribeAllReplies('update');
+			bulk = createBulkRun(
+				targets,
+				async (address) =>
+					options.client.update(address, {state: {desired: patch}}),
+				options.concurrency ?? 64,
+			);
+			// A bulk edit changes something per thing: show it at most once per frame.
+			bulk.subscribe(changedSoon);
+			error = undefined;
+			try {
+				await bulk.run();
+			} catch (failure: unknown) {
+				error = describeFailure(failure);
+			}
+
+			await load();
+		},
+		async retry() {
+			if (!bulk) return;
+			await bulk.retry();
+			await load();
+		},
+	};
+}
