@@ -139,6 +139,8 @@ function keyHints(mode: Mode, snapshot: ConsoleSnapshot): KeyHint[] {
 							['x', 'decline'],
 						] as KeyHint[])
 					: []),
+				// Help comes early: the bar is cut at the terminal's width, and ? must always show.
+				['?', 'help'],
 				['e', `edit ${own}`],
 				...(snapshot.role === 'device'
 					? ([['d', 'edit desired']] as KeyHint[])
@@ -149,7 +151,6 @@ function keyHints(mode: Mode, snapshot: ConsoleSnapshot): KeyHint[] {
 				['s', 'shadow'],
 				['f', 'fleet'],
 				['Tab', 'pane'],
-				['?', 'help'],
 				['q', 'quit'],
 			];
 		}

@@ -147,7 +147,7 @@ test('three panes show desired, reported and delta; delta keys are marked in des
 	);
 	assert.match(text, /\n {3}"color": "red"/, 'a key in sync is not marked');
 	assert.match(text, /delta \(1 key\)/);
-	assert.match(text, /e edit desired/);
+	assert.match(text, /\? help e edit desired/);
 });
 
 test('a one-line edit is sent; invalid JSON is shown inline and not sent', async (t) => {
