@@ -121,14 +121,7 @@ export async function startHttpApi(options: {
 			names.length > pageSize
 				? Buffer.from(results.at(-1) ?? '').toString('base64url')
 				: undefined;
-		return {
-			status: 200,
-			body: {
-				results,
-				...(nextToken ? {nextToken} : {}),
-				timestamp: options.clock(),
-			},
-		};
+		return page(results, nextToken);
 	}
 
 	function listFleet(query: URLSearchParams): Reply {
@@ -179,6 +172,11 @@ export async function startHttpApi(options: {
 					'base64url',
 				)
 			: undefined;
+		return page(results, nextToken);
+	}
+
+	/** A page of a listing, as ListNamedShadowsForThing shapes it. */
+	function page(results: unknown[], nextToken: string | undefined): Reply {
 		return {
 			status: 200,
 			body: {

@@ -18,20 +18,9 @@ import {startLocalService} from '../../source/service/local-service.js';
 import {issue, makeCa} from '../helpers/certificates.js';
 import {freePort, startMosquitto} from '../helpers/mosquitto.js';
 import {startTestService, temporaryDirectory} from '../helpers/service.js';
+import {until} from '../helpers/wait.js';
 
 const lamp = {thingName: 'lamp', shadowName: ''};
-
-async function until(
-	condition: () => boolean,
-	what: string,
-	timeoutMs = 10_000,
-): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
-}
 
 test('many concurrent requests from two clients are each answered with their own reply', async (t) => {
 	const service = await startTestService(t);

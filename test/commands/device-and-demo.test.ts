@@ -10,6 +10,7 @@ import {connectShadowClient} from '../../source/client/shadow-client.js';
 import {cliPath, runCli} from '../helpers/cli.js';
 import {exited, startServe} from '../helpers/serve-process.js';
 import {temporaryDirectory} from '../helpers/service.js';
+import {until} from '../helpers/wait.js';
 
 function spawnCli(t: TestContext, args: string[]) {
 	const child = spawn(process.execPath, [cliPath, ...args], {stdio: 'pipe'});
@@ -34,17 +35,6 @@ function spawnCli(t: TestContext, args: string[]) {
 	};
 
 	return {child, waitFor, output: () => output};
-}
-
-async function until(
-	condition: () => Promise<boolean>,
-	what: string,
-): Promise<void> {
-	const deadline = Date.now() + 10_000;
-	while (!(await condition())) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 50));
-	}
 }
 
 test('device --sim --count runs a simulated fleet headless', async (t) => {

@@ -24,21 +24,10 @@ import {
 } from '../../source/device-mode/simulators.js';
 import type {LocalService} from '../../source/service/local-service.js';
 import {startTestService} from '../helpers/service.js';
+import {until} from '../helpers/wait.js';
 
 const car = {thingName: 'car', shadowName: ''};
 const now = () => Math.floor(Date.now() / 1000);
-
-async function until(
-	condition: () => boolean | Promise<boolean>,
-	what: string,
-	timeoutMs = 10_000,
-): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await condition())) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
 
 async function app(
 	t: TestContext,

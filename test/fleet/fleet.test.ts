@@ -24,21 +24,10 @@ import {createFleetSession} from '../../source/session/fleet-session.js';
 import type {LocalService} from '../../source/service/local-service.js';
 import {runCli} from '../helpers/cli.js';
 import {startTestService} from '../helpers/service.js';
+import {until} from '../helpers/wait.js';
 
 const coffeeCount = 600;
 const pumpCount = 400;
-
-async function until(
-	condition: () => Promise<boolean>,
-	what: string,
-	timeoutMs = 60_000,
-): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await condition())) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
-}
 
 async function startFleet(
 	t: TestContext,
@@ -118,6 +107,7 @@ test('a fleet of 1,000 devices: queries, a bulk update every device applies, fai
 			(await list({query: 'reported.tempLimit = 85'})).length ===
 			coffeeCount / 2,
 		'the devices to apply 85',
+		60_000,
 	);
 
 	// Query results against the stored documents, read one by one through the HTTP API.
@@ -193,6 +183,7 @@ test('a fleet of 1,000 devices: queries, a bulk update every device applies, fai
 		async () =>
 			(await list({query: 'reported.tempLimit = 88'})).length === coffeeCount,
 		'every coffee maker to report 88',
+		60_000,
 	);
 
 	// Three pumps whose documents are near the size limit refuse the patch; the fleet shows it, then retries.
@@ -253,5 +244,6 @@ test('a fleet of 1,000 devices: queries, a bulk update every device applies, fai
 			(await list({match: 'pump-*', query: 'reported.alarmLimit = 70'}))
 				.length === pumpCount,
 		'every pump to report 70',
+		60_000,
 	);
 });

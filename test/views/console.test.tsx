@@ -19,6 +19,7 @@ import type {LocalService} from '../../source/service/local-service.js';
 import {App} from '../../source/views/app.js';
 import {ColorContext} from '../../source/views/color.js';
 import {startTestService} from '../helpers/service.js';
+import {waitForFrame} from '../helpers/wait.js';
 
 after(cleanup);
 
@@ -30,22 +31,6 @@ const keys = {
 	up: '\u001B[A',
 	tab: '\t',
 };
-
-async function waitForFrame(
-	lastFrame: () => string | undefined,
-	predicate: (frame: string) => boolean,
-	what: string,
-	timeoutMs = 5000,
-): Promise<string> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const frame = lastFrame() ?? '';
-		if (predicate(frame)) return frame;
-		if (Date.now() > deadline)
-			throw new Error(`timed out waiting for ${what}; last frame:\n${frame}`);
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
-}
 
 async function client(
 	t: TestContext,

@@ -11,23 +11,9 @@ import {createFleetSession} from '../../source/session/fleet-session.js';
 import {App} from '../../source/views/app.js';
 import {ColorContext} from '../../source/views/color.js';
 import {startTestService} from '../helpers/service.js';
+import {waitForFrame} from '../helpers/wait.js';
 
 after(cleanup);
-
-async function waitForFrame(
-	lastFrame: () => string | undefined,
-	predicate: (frame: string) => boolean,
-	what: string,
-): Promise<string> {
-	const deadline = Date.now() + 10_000;
-	for (;;) {
-		const frame = lastFrame() ?? '';
-		if (predicate(frame)) return frame;
-		if (Date.now() > deadline)
-			throw new Error(`timed out waiting for ${what}; last frame:\n${frame}`);
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
-}
 
 test('fleet: filter as you type, select, edit desired of many, see each result, retry the failed, open one', async (t) => {
 	const service = await startTestService(t);
