@@ -61,7 +61,7 @@ export async function benchFleet(): Promise<string[]> {
 			"fleet: bulk update of 10,000 shadows vs the service's durable update throughput (100 clients, 4 in flight each)",
 		];
 		lines.push(`  service durable updates: ${format(baselineRate)}/s`);
-		for (const concurrency of [16, 64]) {
+		for (const concurrency of [16, 64, 128]) {
 			const bulk = createBulkRun(
 				addresses,
 				async (address) =>
