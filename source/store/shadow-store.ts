@@ -34,6 +34,8 @@ export type ShadowStore = {
 		after: ShadowAddress,
 		visit: (address: ShadowAddress, shadow: LiveShadow) => boolean,
 	): void;
+	/** Records held in memory now (bounded by cacheSize). */
+	cachedRecords(): number;
 	close(): void;
 };
 
@@ -47,7 +49,14 @@ type Row = {
 
 const schemaVersion = 1;
 
-export function openShadowStore(path: string): ShadowStore {
+/** Records kept in memory; SQLite holds all of them, so a miss only costs a read. */
+export const defaultCacheSize = 50_000;
+
+export function openShadowStore(
+	path: string,
+	options: {readonly cacheSize?: number} = {},
+): ShadowStore {
+	const cacheSize = options.cacheSize ?? defaultCacheSize;
 	if (path !== ':memory:') mkdirSync(dirname(path), {recursive: true});
 	const db = new Database(path);
 	db.pragma('journal_mode = WAL');
@@ -76,7 +85,16 @@ export function openShadowStore(path: string): ShadowStore {
 	>(
 		"SELECT thing, shadow, kind, version, state, metadata, updated_at FROM shadows WHERE kind = 'live' AND (thing, shadow) > (?, ?) ORDER BY thing, shadow",
 	);
+	// Least recently used first: a Map keeps insertion order, and every use re-inserts.
 	const cache = new Map<string, ShadowRecord | undefined>();
+	const remember = (key: string, record: ShadowRecord | undefined) => {
+		cache.delete(key);
+		cache.set(key, record);
+		if (cache.size > cacheSize) {
+			const oldest = cache.keys().next();
+			if (!oldest.done) cache.delete(oldest.value);
+		}
+	};
 
 	const writeAll = db.transaction(
 		(
@@ -104,15 +122,20 @@ export function openShadowStore(path: string): ShadowStore {
 		path,
 		load(address) {
 			const key = addressKey(address);
-			if (cache.has(key)) return cache.get(key);
+			if (cache.has(key)) {
+				const cached = cache.get(key);
+				remember(key, cached);
+				return cached;
+			}
+
 			const row = select.get(address.thingName, address.shadowName);
 			const record = row ? fromRow(row) : undefined;
-			cache.set(key, record);
+			remember(key, record);
 			return record;
 		},
 		commitBatch(records) {
 			writeAll(records);
-			for (const [key, {record}] of records) cache.set(key, record);
+			for (const [key, {record}] of records) remember(key, record);
 		},
 		countLiveNamedShadows(thingName) {
 			return countNamed.get(thingName)?.count ?? 0;
@@ -130,6 +153,7 @@ export function openShadowStore(path: string): ShadowStore {
 					break;
 			}
 		},
+		cachedRecords: () => cache.size,
 		close() {
 			db.close();
 		},
