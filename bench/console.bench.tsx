@@ -4,18 +4,15 @@ it shows (through the real local service), while keys are pressed. Prints the
 renders per second and the delay from a key press to the frame that shows its
 result, against the same key press with no documents arriving.
 */
-import {mkdtemp, rm} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
 import {render} from 'ink-testing-library';
 import {connectMqtt} from '../source/client/connect-mqtt.js';
 import {connectShadowClient} from '../source/client/shadow-client.js';
-import {silentLogger} from '../source/log/logger.js';
 import {createConsoleSession} from '../source/session/console-session.js';
-import {startLocalService} from '../source/service/local-service.js';
+import type {LocalService} from '../source/service/local-service.js';
 import {App} from '../source/views/app.js';
 import {ColorContext} from '../source/views/color.js';
 import {format, median, percentile} from './measure.js';
+import {withBenchService} from './bench-service.js';
 
 const lamp = {thingName: 'lamp', shadowName: ''};
 
@@ -43,13 +40,10 @@ async function keyLatency(
 }
 
 export async function benchConsole(): Promise<string[]> {
-	const dir = await mkdtemp(join(tmpdir(), 'shadow-tui-bench-'));
-	const service = await startLocalService({
-		host: '127.0.0.1',
-		port: 0,
-		dataFile: join(dir, 'shadows.db'),
-		log: silentLogger,
-	});
+	return withBenchService(async (service) => measureConsole(service));
+}
+
+async function measureConsole(service: LocalService): Promise<string[]> {
 	const client = await connectShadowClient({
 		connection: {url: service.mqttUrl},
 	});
@@ -120,7 +114,5 @@ export async function benchConsole(): Promise<string[]> {
 		await session.close();
 		await client.close();
 		await publisher.endAsync();
-		await service.close();
-		await rm(dir, {recursive: true, force: true});
 	}
 }

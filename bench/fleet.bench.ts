@@ -4,26 +4,20 @@ bounded concurrency, as the console and `update --match` use it), against the
 service's own durable update throughput measured in the same run with 100
 clients keeping 4 updates each in flight.
 */
-import {mkdtemp, rm} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
 import {connectShadowClient} from '../source/client/shadow-client.js';
 import {createBulkRun} from '../source/fleet/bulk-run.js';
-import {silentLogger} from '../source/log/logger.js';
-import {startLocalService} from '../source/service/local-service.js';
+import type {LocalService} from '../source/service/local-service.js';
 import {format} from './measure.js';
 import {load} from './service.bench.js';
+import {withBenchService} from './bench-service.js';
 
 const shadows = 10_000;
 
 export async function benchFleet(): Promise<string[]> {
-	const dir = await mkdtemp(join(tmpdir(), 'shadow-tui-bench-'));
-	const service = await startLocalService({
-		host: '127.0.0.1',
-		port: 0,
-		dataFile: join(dir, 'shadows.db'),
-		log: silentLogger,
-	});
+	return withBenchService(async (service) => measureFleet(service));
+}
+
+async function measureFleet(service: LocalService): Promise<string[]> {
 	const client = await connectShadowClient({
 		connection: {url: service.mqttUrl},
 		timeoutMs: 60_000,
@@ -83,7 +77,5 @@ export async function benchFleet(): Promise<string[]> {
 		return lines;
 	} finally {
 		await client.close();
-		await service.close();
-		await rm(dir, {recursive: true, force: true});
 	}
 }

@@ -12,36 +12,23 @@ import {join} from 'node:path';
 import {Worker} from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import {connectMqtt} from '../source/client/connect-mqtt.js';
-import {silentLogger} from '../source/log/logger.js';
-import {
-	startLocalService,
-	type LocalService,
-} from '../source/service/local-service.js';
+import type {LocalService} from '../source/service/local-service.js';
 import type {LoadJob, LoadResult} from './load-worker.js';
 import {format, median, percentile} from './measure.js';
+import {withBenchService} from './bench-service.js';
 
 async function withService<T>(
 	work: (service: LocalService) => Promise<T>,
 ): Promise<T> {
-	const dir = await mkdtemp(join(tmpdir(), 'shadow-tui-bench-'));
-	const service = await startLocalService({
-		host: '127.0.0.1',
-		port: 0,
-		dataFile: join(dir, 'shadows.db'),
-		log: silentLogger,
+	return withBenchService(async (service) => {
+		const broker = service.broker;
+		if (!broker) throw new Error('the benchmark needs the embedded broker');
+		// The baseline: a raw echo answered inside the broker process, as the shadow service answers.
+		await broker.subscribe('bench/echo/+', (topic, payload) => {
+			broker.publish(topic.replace('bench/echo/', 'bench/reply/'), payload);
+		});
+		return work(service);
 	});
-	const broker = service.broker;
-	if (!broker) throw new Error('the benchmark needs the embedded broker');
-	// The baseline: a raw echo answered inside the broker process, as the shadow service answers.
-	await broker.subscribe('bench/echo/+', (topic, payload) => {
-		broker.publish(topic.replace('bench/echo/', 'bench/reply/'), payload);
-	});
-	try {
-		return await work(service);
-	} finally {
-		await service.close();
-		await rm(dir, {recursive: true, force: true});
-	}
 }
 
 async function roundTrips(
