@@ -170,7 +170,3 @@ export const simulators: Readonly<Record<string, Simulator>> = {
 	'coffee-maker': coffeeMaker,
 	pump,
 };
-
-export function isSimulatorKind(kind: string): boolean {
-	return Object.prototype.hasOwnProperty.call(simulators, kind);
-}

@@ -301,7 +301,6 @@ export function createConsoleSession(
 	}
 
 	function onDeviceEvent(event: DeviceEvent): void {
-		const current = deviceView ?? {pending: undefined, lastDelta: undefined};
 		if (event.kind === 'applied')
 			deviceView = {
 				pending: undefined,
@@ -328,11 +327,6 @@ export function createConsoleSession(
 					delta: event.delta,
 					outcome: 'declined',
 				},
-			};
-		else if (event.kind === 'ignored')
-			deviceView = {
-				...current,
-				lastDelta: current.lastDelta ? {...current.lastDelta} : undefined,
 			};
 		else if (event.kind === 'error')
 			notice = {kind: 'error', text: `device: ${event.message}`};

@@ -45,10 +45,6 @@ export function baseVersion(
 	return retained ? record.version : 0;
 }
 
-export function isLive(record: ShadowRecord | undefined): record is LiveShadow {
-	return record?.kind === 'live';
-}
-
 /** Sections without absent keys, so that {} renders as {} (§8.3, §8.4). */
 export function sectionsOf<T>(
 	desired: T | undefined,

@@ -108,7 +108,3 @@ function walk(
 			: scalar(value);
 	lines.push({indent, tokens: [...prefix, token, ...comma], marked});
 }
-
-export function lineText(line: JsonLine): string {
-	return `${'  '.repeat(line.indent)}${line.tokens.map((token) => token.text).join('')}`;
-}
