@@ -17,6 +17,7 @@ export type MqttConnection = {
 	/** ALPN protocols, for AWS IoT Core's certificate authentication on port 443. */
 	readonly alpnProtocols?: string[];
 	readonly username?: string;
+	readonly password?: string;
 	readonly will?: IClientOptions['will'];
 	readonly keepalive?: number;
 	/** ms between reconnect attempts; 0 turns reconnecting off. */
@@ -57,6 +58,9 @@ export async function connectMqtt(
 		...(connection.username === undefined
 			? {}
 			: {username: connection.username}),
+		...(connection.password === undefined
+			? {}
+			: {password: connection.password}),
 		...(connection.will ? {will: connection.will} : {}),
 	};
 	const client = connect(connection.url, options);

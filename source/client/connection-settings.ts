@@ -10,6 +10,8 @@ export type ConnectionSettings = {
 	readonly key?: string;
 	readonly ca?: string;
 	readonly clientId?: string;
+	/** Username for a service that takes passwords; the password comes from SHADOW_TUI_PASSWORD. */
+	readonly username?: string;
 };
 
 export type Profiles = Readonly<Record<string, ConnectionSettings>>;
@@ -20,6 +22,7 @@ export type ResolvedConnection = {
 	readonly keyPath?: string;
 	readonly caPath?: string;
 	readonly clientId?: string;
+	readonly username?: string;
 	readonly alpnProtocols?: string[];
 	/** Safe to show: the URL and the certificate file, never the key. */
 	readonly description: string;
@@ -63,6 +66,7 @@ export function resolveConnection(
 	const key = flags.key ?? profile.key;
 	const ca = flags.ca ?? profile.ca;
 	const clientId = flags.clientId ?? profile.clientId;
+	const username = flags.username ?? profile.username;
 	if (connectsBy.broker !== undefined && connectsBy.endpoint !== undefined) {
 		return {
 			ok: false,
@@ -111,16 +115,28 @@ export function resolveConnection(
 			};
 	}
 
+	if (
+		username !== undefined &&
+		!/^(mqtts|wss):/.test(url) &&
+		!isLoopbackUrl(url)
+	)
+		return {
+			ok: false,
+			error:
+				'--username sends a password: use a TLS broker URL (mqtts:// or wss://) or one on this machine',
+		};
+
 	return {
 		ok: true,
 		connection: {
 			url,
+			...(username === undefined ? {} : {username}),
 			...(cert === undefined ? {} : {certPath: cert}),
 			...(key === undefined ? {} : {keyPath: key}),
 			...(ca === undefined ? {} : {caPath: ca}),
 			...(clientId === undefined ? {} : {clientId}),
 			...(alpnProtocols ? {alpnProtocols} : {}),
-			description: `${url}${cert === undefined ? '' : ` (certificate ${cert})`}`,
+			description: `${url}${cert === undefined ? '' : ` (certificate ${cert})`}${username === undefined ? '' : ` (user ${username})`}`,
 		},
 	};
 }
@@ -161,6 +177,7 @@ export function parseProfiles(
 		'key',
 		'ca',
 		'clientId',
+		'username',
 	]);
 	for (const [name, profile] of Object.entries(
 		profiles as Record<string, unknown>,
@@ -185,4 +202,17 @@ export function parseProfiles(
 	}
 
 	return {ok: true, profiles: profiles as Profiles};
+}
+
+function isLoopbackUrl(url: string): boolean {
+	const host = new URL(url).hostname;
+	return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+}
+
+/** The local service's HTTP API beside a broker on this machine (TLS for TLS); none otherwise. */
+export function defaultApiFor(brokerUrl: string): string | undefined {
+	if (!isLoopbackUrl(brokerUrl)) return undefined;
+	const {hostname, protocol} = new URL(brokerUrl);
+	const secure = protocol === 'mqtts:' || protocol === 'wss:';
+	return `${secure ? 'https' : 'http'}://${hostname}:8080`;
 }

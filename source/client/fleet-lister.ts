@@ -3,6 +3,7 @@ The fleet as the local service's HTTP API lists it (GET /api/shadows), every
 page followed. A malformed query comes back as the service's 400 message.
 */
 import type {ShadowSummary} from '../fleet/list-shadows.js';
+import {getJson, type HttpCredentials} from './get-json.js';
 
 export type FleetFilter = {
 	readonly match?: string;
@@ -17,7 +18,10 @@ export class FleetListError extends Error {
 
 export type FleetLister = (filter: FleetFilter) => Promise<ShadowSummary[]>;
 
-export function createFleetLister(httpUrl: string): FleetLister {
+export function createFleetLister(
+	httpUrl: string,
+	credentials: HttpCredentials = {},
+): FleetLister {
 	return async (filter) => {
 		const results: ShadowSummary[] = [];
 		let nextToken: string | undefined;
@@ -30,21 +34,24 @@ export function createFleetLister(httpUrl: string): FleetLister {
 				...(filter.withState ? {state: 'true'} : {}),
 				...(nextToken ? {nextToken} : {}),
 			});
-			let response: Response;
+			let response: {status: number; body: unknown};
 			try {
-				response = await fetch(`${httpUrl}/api/shadows?${query.toString()}`);
+				response = await getJson(
+					`${httpUrl}/api/shadows?${query.toString()}`,
+					credentials,
+				);
 			} catch (error: unknown) {
 				throw new FleetListError(
 					`cannot reach the HTTP API at ${httpUrl}: ${error instanceof Error ? error.message : String(error)}`,
 				);
 			}
 
-			const body = (await response.json()) as {
+			const body = response.body as {
 				results?: ShadowSummary[];
 				nextToken?: string;
 				message?: string;
 			};
-			if (!response.ok)
+			if (response.status !== 200)
 				throw new FleetListError(body.message ?? `HTTP ${response.status}`);
 			results.push(...(body.results ?? []));
 			nextToken = body.nextToken;

@@ -97,6 +97,12 @@ const connection: Record<string, FlagSpec> = {
 		value: 'ID',
 		description: 'MQTT client id (default: generated per run)',
 	},
+	username: {
+		type: 'string',
+		value: 'NAME',
+		description:
+			'sign in with a password (from SHADOW_TUI_PASSWORD) instead of a certificate',
+	},
 	profile: {
 		type: 'string',
 		value: 'NAME',

@@ -13,6 +13,7 @@ import {
 	connectShadowClient,
 	type ShadowClient,
 } from '../client/shadow-client.js';
+import type {HttpCredentials} from '../client/get-json.js';
 import {configDirectory} from '../config/paths.js';
 import {loadProfiles} from '../config/profiles.js';
 import type {Logger} from '../log/logger.js';
@@ -34,6 +35,7 @@ export function connectionFromFlags(
 		key: text('key'),
 		ca: text('ca'),
 		clientId: text('clientId'),
+		username: text('username'),
 		profile: text('profile'),
 	};
 	const defined = Object.fromEntries(
@@ -74,6 +76,12 @@ export async function connectFromFlags(
 				...(connection.caPath
 					? {ca: readFileFlag('--ca', connection.caPath)}
 					: {}),
+				...(connection.username === undefined
+					? {}
+					: {
+							username: connection.username,
+							password: passwordFrom(environment),
+						}),
 				...(connection.alpnProtocols
 					? {alpnProtocols: connection.alpnProtocols}
 					: {}),
@@ -90,4 +98,37 @@ export async function connectFromFlags(
 			`cannot connect to ${connection.description}: ${error instanceof Error ? error.message : String(error)}`,
 		);
 	}
+}
+
+/** The password never comes from a flag: flags show in `ps` and shell history. */
+function passwordFrom(environment: Environment): string {
+	const password = environment.env.SHADOW_TUI_PASSWORD;
+	if (password === undefined || password === '')
+		throw new UsageError(
+			'--username needs the password in the SHADOW_TUI_PASSWORD environment variable',
+		);
+	return password;
+}
+
+/** The same identity for the service's HTTP API as for MQTT. */
+export function httpCredentialsFromFlags(
+	flags: FlagValues,
+	environment: Environment,
+): HttpCredentials {
+	const connection = connectionFromFlags(flags, environment);
+	return {
+		...(connection.certPath
+			? {cert: readFileFlag('--cert', connection.certPath)}
+			: {}),
+		...(connection.keyPath
+			? {key: readFileFlag('--key', connection.keyPath)}
+			: {}),
+		...(connection.caPath ? {ca: readFileFlag('--ca', connection.caPath)} : {}),
+		...(connection.username === undefined
+			? {}
+			: {
+					username: connection.username,
+					password: passwordFrom(environment),
+				}),
+	};
 }

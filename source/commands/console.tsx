@@ -5,7 +5,7 @@ with one line. While Ink renders nothing else writes to the terminal.
 */
 import {render} from 'ink';
 import type {FlagValues} from '../command-line/parse-command-line.js';
-import {defaultBroker} from '../client/connection-settings.js';
+import {defaultApiFor} from '../client/connection-settings.js';
 import {
 	createNamedShadowLister,
 	type NamedShadowLister,
@@ -15,13 +15,17 @@ import type {ApplyPolicy} from '../device-mode/device-runner.js';
 import {createLogger, type Logger, type LogLevel} from '../log/logger.js';
 import {createConsoleSession, type Role} from '../session/console-session.js';
 import {createFleetSession} from '../session/fleet-session.js';
-import {createFleetLister} from '../client/fleet-lister.js';
+import {createFleetLister, type FleetLister} from '../client/fleet-lister.js';
 import type {ShadowAddress} from '../shadow/topics.js';
 import {App} from '../views/app.js';
 import {ColorContext} from '../views/color.js';
 import {ErrorBoundary} from '../views/error-boundary.js';
 import {UsageError} from './command-error.js';
-import {connectFromFlags, connectionFromFlags} from './connect-from-flags.js';
+import {
+	connectFromFlags,
+	connectionFromFlags,
+	httpCredentialsFromFlags,
+} from './connect-from-flags.js';
 import {createExternalEditor} from './external-editor.js';
 import type {Environment} from './run-command.js';
 
@@ -33,7 +37,7 @@ export type ConsoleOptions = {
 	readonly historyLimit: number;
 	readonly listNamedShadows?: NamedShadowLister;
 	/** The HTTP API that lists the fleet and named shadows, when there is one. */
-	readonly api?: string;
+	readonly fleetLister?: FleetLister;
 	readonly environment: Environment;
 	readonly log: Logger;
 	/** Where diagnostics go, for the one line shown if the console fails. */
@@ -75,11 +79,11 @@ export async function runConsoleApp(options: ConsoleOptions): Promise<void> {
 				}}
 			>
 				<App
-					{...(options.api
+					{...(options.fleetLister
 						? {
 								fleet: createFleetSession({
 									client,
-									list: createFleetLister(options.api),
+									list: options.fleetLister,
 								}),
 							}
 						: {})}
@@ -117,8 +121,8 @@ export async function runConsole(
 		);
 	const connection = connectionFromFlags(flags, environment);
 	const api =
-		(flags.api as string | undefined) ??
-		(connection.url === defaultBroker ? 'http://127.0.0.1:8080' : undefined);
+		(flags.api as string | undefined) ?? defaultApiFor(connection.url);
+	const credentials = httpCredentialsFromFlags(flags, environment);
 	const logFile = flags.logFile as string | undefined;
 	const log = createLogger({
 		...(logFile ? {file: logFile} : {}),
@@ -135,7 +139,12 @@ export async function runConsole(
 			role: ((flags.role as string | undefined) ?? 'app') as Role,
 			apply: ((flags.apply as string | undefined) ?? 'auto') as ApplyPolicy,
 			historyLimit: (flags.history as number | undefined) ?? 1000,
-			...(api ? {listNamedShadows: createNamedShadowLister(api), api} : {}),
+			...(api
+				? {
+						listNamedShadows: createNamedShadowLister(api, credentials),
+						fleetLister: createFleetLister(api, credentials),
+					}
+				: {}),
 			environment,
 			log,
 			logFile,

@@ -9,6 +9,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {FlagValues} from '../command-line/parse-command-line.js';
 import {connectMqtt} from '../client/connect-mqtt.js';
+import {createFleetLister} from '../client/fleet-lister.js';
 import {createNamedShadowLister} from '../client/named-shadows.js';
 import {
 	connectShadowClient,
@@ -184,7 +185,7 @@ async function runDemoConsole(
 			...(service.httpUrl
 				? {
 						listNamedShadows: createNamedShadowLister(service.httpUrl),
-						api: service.httpUrl,
+						fleetLister: createFleetLister(service.httpUrl),
 					}
 				: {}),
 			environment,

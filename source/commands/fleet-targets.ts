@@ -3,22 +3,25 @@ Which shadows a many-thing command acts on: --match and --query, listed by
 the local service's HTTP API (--api), for the shadow named by --shadow.
 */
 import type {FlagValues} from '../command-line/parse-command-line.js';
-import {defaultBroker} from '../client/connection-settings.js';
+import {defaultApiFor} from '../client/connection-settings.js';
 import {createFleetLister, FleetListError} from '../client/fleet-lister.js';
 import type {ShadowSummary} from '../fleet/list-shadows.js';
 import {parseQuery} from '../fleet/query.js';
 import {CommandFailure, UsageError} from './command-error.js';
-import {connectionFromFlags} from './connect-from-flags.js';
+import {
+	connectionFromFlags,
+	httpCredentialsFromFlags,
+} from './connect-from-flags.js';
 import type {Environment} from './run-command.js';
 
 export function apiFromFlags(
 	flags: FlagValues,
 	environment: Environment,
 ): string {
-	const api = flags.api as string | undefined;
-	if (api !== undefined) return api.replace(/\/+$/, '');
-	if (connectionFromFlags(flags, environment).url === defaultBroker)
-		return 'http://127.0.0.1:8080';
+	const given = flags.api as string | undefined;
+	if (given !== undefined) return given.replace(/\/+$/, '');
+	const api = defaultApiFor(connectionFromFlags(flags, environment).url);
+	if (api !== undefined) return api;
 	throw new UsageError(
 		'listing the fleet needs the HTTP API of the shadow service: give --api URL',
 	);
@@ -38,7 +41,10 @@ export async function fleetFromFlags(
 
 	const shadowName = flags.shadow as string | undefined;
 	try {
-		return await createFleetLister(apiFromFlags(flags, environment))({
+		return await createFleetLister(
+			apiFromFlags(flags, environment),
+			httpCredentialsFromFlags(flags, environment),
+		)({
 			...(match === undefined ? {} : {match}),
 			...(query === undefined ? {} : {query}),
 			...(options.allShadows && shadowName === undefined

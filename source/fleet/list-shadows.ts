@@ -29,6 +29,8 @@ export type ListFilter = {
 	/** Only this shadow of each thing ('' is the classic one); every shadow when absent. */
 	readonly shadowName?: string;
 	readonly withState?: boolean;
+	/** Only things the caller may read (its policy); every thing when absent. */
+	readonly visible?: (thingName: string) => boolean;
 };
 
 export type Scan = (
@@ -53,6 +55,7 @@ export function listShadows(
 		)
 			return true;
 		if (pattern && !pattern.test(address.thingName)) return true;
+		if (filter.visible && !filter.visible(address.thingName)) return true;
 		const {desired, reported} = shadow.state;
 		const delta = computeDelta(
 			desired,

@@ -2,12 +2,14 @@
 The embedded MQTT broker: aedes behind a TCP (or TLS) listener and an optional
 WebSocket listener, bound to 127.0.0.1 unless the user names another host.
 Nagle is off on every socket: with it, each QoS 1 round trip costs ~44-88 ms
-(stack-notes §6). With a client CA, TLS is mutual and a client without a
-certificate signed by it never reaches MQTT, as on AWS IoT Core.
+(stack-notes §6). Who may connect and what each client may publish,
+subscribe to and receive is decided by the access control (policies, as on
+AWS IoT Core); a plain (non-TLS) listener serves loopback clients only.
 */
 import {randomUUID} from 'node:crypto';
 import {
 	createServer as createHttpServer,
+	type IncomingMessage,
 	type Server as HttpServer,
 } from 'node:http';
 import {
@@ -15,10 +17,25 @@ import {
 	type AddressInfo,
 	type Server as NetServer,
 } from 'node:net';
-import {createServer as createTlsServer, type TLSSocket} from 'node:tls';
-import {Aedes, type Client} from 'aedes';
+import type {Duplex} from 'node:stream';
+import {
+	createServer as createTlsServer,
+	type TLSSocket,
+	type TlsOptions,
+} from 'node:tls';
+import {Aedes, type AuthenticateError, type Client} from 'aedes';
 import {WebSocketServer, createWebSocketStream} from 'ws';
 import type {Logger} from '../log/logger.js';
+import {
+	createAccessControl,
+	describePrincipal,
+	isLoopback,
+	type AccessControl,
+	type Principal,
+} from '../security/access-control.js';
+import type {Access, PolicyAction} from '../security/policy.js';
+import {defaultPolicies} from '../security/policy-set.js';
+import {resources} from '../security/policy.js';
 import {awsLimits} from '../shadow/limits.js';
 import {parseShadowTopic} from '../shadow/topics.js';
 
@@ -34,6 +51,8 @@ export type EmbeddedBrokerOptions = {
 	readonly port: number;
 	readonly wsPort?: number;
 	readonly tls?: TlsFiles;
+	/** Default: trust loopback clients, refuse others (no identities). */
+	readonly access?: AccessControl;
 	readonly log: Logger;
 };
 
@@ -58,29 +77,134 @@ export async function startEmbeddedBroker(
 	options: EmbeddedBrokerOptions,
 ): Promise<EmbeddedBroker> {
 	const {log} = options;
+	const access =
+		options.access ??
+		createAccessControl({
+			certificates: options.tls?.ca !== undefined,
+			policies: defaultPolicies(),
+		});
 	const aedes = await Aedes.createBroker({drainTimeout: 10_000});
+	const connections = new WeakMap<object, Omit<ConnectionOrigin, 'conn'>>();
+	const grants = new WeakMap<Client, {principal: Principal; access: Access}>();
+
+	const allowed = (client: Client, action: PolicyAction, resource: string) =>
+		grants.get(client)?.access.allows(action, resource) ?? false;
+
+	aedes.authenticate = (client, username, password, done) => {
+		const origin = connections.get(client.conn);
+		access
+			.authenticate({
+				remoteAddress: origin?.remoteAddress,
+				...(origin?.tls ? {tls: origin.tls} : {}),
+				...(username === undefined ? {} : {username}),
+				...(password === undefined ? {} : {password: password.toString()}),
+			})
+			.then(
+				(result) => {
+					if (!result.ok) {
+						log.warn('connection refused', {
+							clientId: client.id,
+							remoteAddress: origin?.remoteAddress,
+							reason: result.reason,
+						});
+						done(refusal(result.code, result.reason), false);
+						return;
+					}
+
+					const granted = access.accessFor(result.principal, client.id);
+					if (!granted.allows('iot:Connect', resources.client(client.id))) {
+						log.warn('connection refused by policy', {
+							clientId: client.id,
+							principal: describePrincipal(result.principal),
+						});
+						done(refusal(5, 'not authorized'), false);
+						return;
+					}
+
+					grants.set(client, {principal: result.principal, access: granted});
+					done(null, true);
+				},
+				(error: unknown) => {
+					log.error('authentication failed', {error: String(error)});
+					done(refusal(3, 'server unavailable'), false);
+				},
+			);
+	};
+
 	aedes.authorizePublish = (client, packet, callback) => {
-		if (isServiceOnlyTopic(packet.topic)) {
+		if (packet.topic.startsWith('$SYS/')) {
+			callback(new Error('$SYS/ topics are reserved'));
+			return;
+		}
+
+		if (client && isServiceOnlyTopic(packet.topic)) {
 			// §2.2: reply and event topics are subscribe-only; drop, keep the client connected.
 			log.warn('dropped a client publish to a service-only topic', {
-				clientId: client?.id,
+				clientId: client.id,
 				topic: packet.topic,
 			});
 			packet.topic = sinkTopic;
-		} else if (packet.topic.startsWith('$SYS/')) {
-			callback(new Error('$SYS/ topics are reserved'));
-			return;
+		} else if (
+			client &&
+			!allowed(client, 'iot:Publish', resources.topic(packet.topic))
+		) {
+			// MQTT 3.1.1 has no negative PUBACK: drop the message, keep the client.
+			log.warn('dropped a publish the policy does not allow', {
+				clientId: client.id,
+				principal: principalName(grants.get(client)?.principal),
+				topic: packet.topic,
+			});
+			packet.topic = sinkTopic;
 		}
 
 		callback(null);
 	};
 
-	aedes.authorizeSubscribe = (_client, subscription, callback) => {
-		callback(
-			null,
-			subscription.topic.startsWith('$shadow-tui/') ? null : subscription,
-		);
+	aedes.authorizeSubscribe = (client, subscription, callback) => {
+		if (subscription.topic.startsWith('$shadow-tui/')) {
+			callback(null, null);
+			return;
+		}
+
+		if (
+			!allowed(
+				client,
+				'iot:Subscribe',
+				resources.topicFilter(subscription.topic),
+			)
+		) {
+			log.warn('refused a subscription the policy does not allow', {
+				clientId: client.id,
+				principal: principalName(grants.get(client)?.principal),
+				topicFilter: subscription.topic,
+			});
+			callback(null, null);
+			return;
+		}
+
+		callback(null, subscription);
 	};
+
+	aedes.authorizeForward = (client, packet) =>
+		allowed(client, 'iot:Receive', resources.topic(packet.topic))
+			? packet
+			: null;
+
+	const live = new Set<Client>();
+	aedes.on('clientReady', (client) => live.add(client));
+	aedes.on('clientDisconnect', (client) => live.delete(client));
+	access.onRevocationChange(() => {
+		for (const client of live) {
+			const grant = grants.get(client);
+			if (grant && access.isRevoked(grant.principal)) {
+				log.warn('disconnected a client whose certificate was revoked', {
+					clientId: client.id,
+					principal: describePrincipal(grant.principal),
+				});
+				client.close();
+			}
+		}
+	});
 
 	aedes.on('clientError', (client, error) => {
 		log.info('client error', {clientId: client.id, error: error.message});
@@ -89,17 +213,31 @@ export async function startEmbeddedBroker(
 		log.info('connection error', {clientId: client.id, error: error.message});
 	});
 
+	const handle = (origin: ConnectionOrigin, request?: IncomingMessage) => {
+		if (!origin.tls && !isLoopback(origin.remoteAddress)) {
+			// Without TLS nothing proves who a remote client is, or keeps its traffic private.
+			log.warn('refused a plain connection from beyond this machine', {
+				remoteAddress: origin.remoteAddress,
+			});
+			origin.conn.destroy();
+			return;
+		}
+
+		connections.set(origin.conn, origin);
+		aedes.handle(origin.conn, request);
+	};
+
 	const presence = startPresenceEvents(aedes);
 	const servers: (NetServer | HttpServer)[] = [];
 	try {
 		const mqttServer = options.tls
-			? tlsServer(aedes, options.tls, log)
-			: tcpServer(aedes);
+			? tlsServer(handle, options.tls, log)
+			: tcpServer(handle);
 		servers.push(mqttServer);
 		const mqttPort = await listen(mqttServer, options.host, options.port);
 		let wsUrl: string | undefined;
 		if (options.wsPort !== undefined) {
-			const httpServer = wsServer(aedes, log);
+			const httpServer = wsServer(handle, log);
 			servers.push(httpServer);
 			const wsPort = await listen(httpServer, options.host, options.wsPort);
 			wsUrl = `ws://${urlHost(options.host)}:${wsPort}`;
@@ -137,6 +275,7 @@ export async function startEmbeddedBroker(
 			},
 			async close() {
 				presence.stop();
+				access.close();
 				await closeAll(aedes, servers);
 			},
 		};
@@ -152,24 +291,37 @@ function isServiceOnlyTopic(topic: string): boolean {
 	return parsed.kind !== 'other' && parsed.topic.reply !== undefined;
 }
 
-function tcpServer(aedes: Aedes): NetServer {
+type ConnectionOrigin = {
+	readonly conn: Duplex;
+	readonly remoteAddress: string | undefined;
+	readonly tls?: TLSSocket;
+};
+
+type Handle = (origin: ConnectionOrigin, request?: IncomingMessage) => void;
+
+function tcpServer(handle: Handle): NetServer {
 	return createNetServer({noDelay: true}, (socket) => {
-		aedes.handle(socket);
+		handle({conn: socket, remoteAddress: socket.remoteAddress});
 	});
 }
 
-function tlsServer(aedes: Aedes, files: TlsFiles, log: Logger): NetServer {
+export function tlsServerOptions(files: TlsFiles): TlsOptions {
+	return {
+		cert: files.cert,
+		key: files.key,
+		// The handshake asks for a certificate; authentication decides, so a
+		// refusal is a CONNACK (or 401) with a reason in the log, not a bare TLS alert.
+		...(files.ca ? {ca: files.ca, requestCert: true} : {}),
+		rejectUnauthorized: false,
+	};
+}
+
+function tlsServer(handle: Handle, files: TlsFiles, log: Logger): NetServer {
 	const server = createTlsServer(
-		{
-			cert: files.cert,
-			key: files.key,
-			...(files.ca
-				? {ca: files.ca, requestCert: true, rejectUnauthorized: true}
-				: {}),
-		},
+		tlsServerOptions(files),
 		(socket: TLSSocket) => {
 			socket.setNoDelay(true);
-			aedes.handle(socket);
+			handle({conn: socket, remoteAddress: socket.remoteAddress, tls: socket});
 		},
 	);
 	server.on('tlsClientError', (error, socket) => {
@@ -181,7 +333,7 @@ function tlsServer(aedes: Aedes, files: TlsFiles, log: Logger): NetServer {
 	return server;
 }
 
-function wsServer(aedes: Aedes, log: Logger): HttpServer {
+function wsServer(handle: Handle, log: Logger): HttpServer {
 	const server = createHttpServer((_request, response) => {
 		response
 			.writeHead(426, {'content-type': 'text/plain'})
@@ -193,9 +345,21 @@ function wsServer(aedes: Aedes, log: Logger): HttpServer {
 		stream.on('error', (error) => {
 			log.info('websocket error', {error: error.message});
 		});
-		aedes.handle(stream, request);
+		handle(
+			{conn: stream, remoteAddress: request.socket.remoteAddress},
+			request,
+		);
 	});
 	return server;
+}
+
+function refusal(code: 3 | 4 | 5, reason: string): AuthenticateError {
+	// eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- aedes' AuthErrorCode is an ambient const enum that isolated modules cannot import; 3-5 are its values.
+	return Object.assign(new Error(reason), {returnCode: code});
+}
+
+function principalName(principal: Principal | undefined): string {
+	return principal ? describePrincipal(principal) : 'unknown';
 }
 
 async function listen(

@@ -10,7 +10,9 @@ import {
 	type IncomingMessage,
 	type ServerResponse,
 } from 'node:http';
-import type {AddressInfo} from 'node:net';
+import {createServer as createHttpsServer} from 'node:https';
+import type {AddressInfo, Socket} from 'node:net';
+import {TLSSocket} from 'node:tls';
 import type {Logger} from '../log/logger.js';
 import {
 	exceptionNames,
@@ -21,7 +23,13 @@ import {
 import {parseQuery} from '../fleet/query.js';
 import {checkShadowName, checkThingName} from '../shadow/names.js';
 import type {Operation, ShadowAddress} from '../shadow/topics.js';
-import {urlHost} from './embedded-broker.js';
+import {
+	describePrincipal,
+	type AccessControl,
+	type Principal,
+} from '../security/access-control.js';
+import {resources, type Access, type PolicyAction} from '../security/policy.js';
+import {tlsServerOptions, urlHost, type TlsFiles} from './embedded-broker.js';
 import type {ShadowService} from './shadow-service.js';
 
 export type HttpApi = {
@@ -46,30 +54,85 @@ const methods: Readonly<Record<string, Operation>> = {
 	POST: 'update',
 	DELETE: 'delete',
 };
+const actions: Readonly<Record<Operation, PolicyAction>> = {
+	get: 'iot:GetThingShadow',
+	update: 'iot:UpdateThingShadow',
+	delete: 'iot:DeleteThingShadow',
+};
 
 export async function startHttpApi(options: {
 	readonly service: ShadowService;
 	readonly host: string;
 	readonly port: number;
 	readonly clock: () => number;
+	/** HTTPS with this certificate (and client certificates when it has a CA). */
+	readonly tls?: TlsFiles;
+	readonly access: AccessControl;
 	readonly log: Logger;
 }): Promise<HttpApi> {
-	const {service, log} = options;
+	const {service, log, access} = options;
 	const {limits} = service.options;
+	// One authentication per connection and Authorization header: scrypt is slow on purpose.
+	const sessions = new WeakMap<
+		Socket,
+		{authorization: string | undefined; principal: Principal}
+	>();
+
+	async function principalOf(
+		request: IncomingMessage,
+	): Promise<Principal | Rejection> {
+		const {socket} = request;
+		const authorization = request.headers.authorization;
+		const known = sessions.get(socket);
+		if (known && known.authorization === authorization) return known.principal;
+		const credentials = basicCredentials(authorization);
+		const result = await access.authenticate({
+			remoteAddress: socket.remoteAddress,
+			...(socket instanceof TLSSocket ? {tls: socket} : {}),
+			...credentials,
+		});
+		if (!result.ok) {
+			log.warn('HTTP request refused', {
+				remoteAddress: socket.remoteAddress,
+				reason: result.reason,
+			});
+			return reject(401, messages.unauthorized);
+		}
+
+		sessions.set(socket, {authorization, principal: result.principal});
+		return result.principal;
+	}
 
 	async function handle(request: IncomingMessage): Promise<Reply> {
+		const principal = await principalOf(request);
+		if ('code' in principal) return errorReply(principal);
+		const granted = access.accessFor(principal);
+		const forbidden = (action: PolicyAction, thingName: string) => {
+			if (granted.allows(action, resources.thing(thingName))) return undefined;
+			log.warn('HTTP request forbidden by policy', {
+				principal: describePrincipal(principal),
+				action,
+				thingName,
+			});
+			return errorReply(reject(403, messages.forbidden));
+		};
+
 		const url = new URL(request.url ?? '/', 'http://localhost');
 		const list = listPath.exec(url.pathname);
 		if (list) {
 			if (request.method !== 'GET')
 				return errorReply(reject(405, 'Method Not Allowed'));
-			return listNamed(decode(list[1] ?? ''), url.searchParams);
+			const thingName = decode(list[1] ?? '');
+			return (
+				forbidden('iot:ListNamedShadowsForThing', thingName) ??
+				listNamed(thingName, url.searchParams)
+			);
 		}
 
 		if (fleetPath.test(url.pathname)) {
 			if (request.method !== 'GET')
 				return errorReply(reject(405, 'Method Not Allowed'));
-			return listFleet(url.searchParams);
+			return listFleet(url.searchParams, granted);
 		}
 
 		const shadow = shadowPath.exec(url.pathname);
@@ -79,6 +142,8 @@ export async function startHttpApi(options: {
 
 		const address = addressOf(decode(shadow[1] ?? ''), url.searchParams);
 		if ('code' in address) return errorReply(address);
+		const refusal = forbidden(actions[operation], address.thingName);
+		if (refusal) return refusal;
 		const body =
 			operation === 'update'
 				? await readBody(request, limits.maxRequestBytes)
@@ -124,7 +189,7 @@ export async function startHttpApi(options: {
 		return page(results, nextToken);
 	}
 
-	function listFleet(query: URLSearchParams): Reply {
+	function listFleet(query: URLSearchParams, granted: Access): Reply {
 		const pageSizeText = query.get('pageSize');
 		const pageSize = pageSizeText === null ? 100 : Number(pageSizeText);
 		if (
@@ -163,6 +228,8 @@ export async function startHttpApi(options: {
 				...(parsed?.ok ? {query: parsed.query} : {}),
 				...(shadowName === null ? {} : {shadowName}),
 				withState: query.get('state') === 'true',
+				visible: (thingName) =>
+					granted.allows('iot:GetThingShadow', resources.thing(thingName)),
 			},
 			after,
 			pageSize,
@@ -198,7 +265,7 @@ export async function startHttpApi(options: {
 		return problem ?? {thingName, shadowName: shadowName ?? ''};
 	}
 
-	const server = createServer({noDelay: true}, (request, response) => {
+	const onRequest = (request: IncomingMessage, response: ServerResponse) => {
 		handle(request).then(
 			(reply) => {
 				send(response, reply);
@@ -211,7 +278,14 @@ export async function startHttpApi(options: {
 				send(response, errorReply(reject(500, messages.internalFailure)));
 			},
 		);
-	});
+	};
+
+	const server = options.tls
+		? createHttpsServer(
+				{...tlsServerOptions(options.tls), noDelay: true},
+				onRequest,
+			)
+		: createServer({noDelay: true}, onRequest);
 
 	const port = await new Promise<number>((resolve, fail) => {
 		server.once('error', (error: NodeJS.ErrnoException) => {
@@ -229,7 +303,7 @@ export async function startHttpApi(options: {
 	});
 
 	return {
-		url: `http://${urlHost(options.host)}:${port}`,
+		url: `${options.tls ? 'https' : 'http'}://${urlHost(options.host)}:${port}`,
 		async close() {
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => {
@@ -293,4 +367,17 @@ function send(response: ServerResponse, reply: Reply): void {
 		...(reply.errorType ? {'x-amzn-ErrorType': reply.errorType} : {}),
 	});
 	response.end(text);
+}
+
+function basicCredentials(authorization: string | undefined): {
+	username?: string;
+	password?: string;
+} {
+	const match = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
+	if (!match) return {};
+	const decoded = Buffer.from(match[1] ?? '', 'base64').toString('utf8');
+	const colon = decoded.indexOf(':');
+	return colon === -1
+		? {username: decoded}
+		: {username: decoded.slice(0, colon), password: decoded.slice(colon + 1)};
 }

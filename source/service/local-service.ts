@@ -15,6 +15,10 @@ import {
 	type EmbeddedBroker,
 	type TlsFiles,
 } from './embedded-broker.js';
+import {createAccessControl} from '../security/access-control.js';
+import type {UserTable} from '../security/passwords.js';
+import {defaultPolicies, type PolicySet} from '../security/policy-set.js';
+import {openRevocationList} from '../security/revocation-list.js';
 import {startHttpApi, type HttpApi} from './http-api.js';
 import {
 	createShadowService,
@@ -30,6 +34,8 @@ export type LocalServiceConfig = {
 	/** undefined: no HTTP API. */
 	readonly httpPort?: number;
 	readonly tls?: TlsFiles;
+	/** Identities and policies; without them loopback clients are trusted and others refused. */
+	readonly security?: SecurityConfig;
 	/** Attach to this broker instead of embedding one. */
 	readonly broker?: MqttConnection;
 	/** SQLite file. */
@@ -37,6 +43,14 @@ export type LocalServiceConfig = {
 	readonly options?: EngineOptions;
 	readonly clock?: () => number;
 	readonly log: Logger;
+};
+
+export type SecurityConfig = {
+	/** Default: the default policy file (devices: their own thing; apps: every thing). */
+	readonly policies?: PolicySet;
+	readonly users?: UserTable;
+	/** The revocation list, read again whenever it changes. */
+	readonly revocationFile?: string;
 };
 
 export type LocalService = {
@@ -59,6 +73,14 @@ export async function startLocalService(
 	const clock = config.clock ?? epochSeconds;
 	const log = config.log.child('service');
 	const store = openShadowStore(config.dataFile);
+	const access = createAccessControl({
+		certificates: config.tls?.ca !== undefined,
+		policies: config.security?.policies ?? defaultPolicies(),
+		...(config.security?.users ? {users: config.security.users} : {}),
+		...(config.security?.revocationFile
+			? {revocations: openRevocationList(config.security.revocationFile)}
+			: {}),
+	});
 	let embedded: EmbeddedBroker | undefined;
 	let external: MqttClient | undefined;
 	let http: HttpApi | undefined;
@@ -81,6 +103,7 @@ export async function startLocalService(
 				port: config.port,
 				...(config.wsPort === undefined ? {} : {wsPort: config.wsPort}),
 				...(config.tls ? {tls: config.tls} : {}),
+				access,
 				log,
 			});
 			const broker = embedded;
@@ -115,6 +138,8 @@ export async function startLocalService(
 				host: config.host,
 				port: config.httpPort,
 				clock,
+				...(config.tls ? {tls: config.tls} : {}),
+				access,
 				log,
 			});
 		}
@@ -130,10 +155,12 @@ export async function startLocalService(
 			close: async () => {
 				await service.close();
 				await shutdown(http, embedded, external, store);
+				access.close();
 			},
 		};
 	} catch (error: unknown) {
 		await shutdown(http, embedded, external, store);
+		access.close();
 		throw error;
 	}
 }

@@ -30,6 +30,9 @@ import {
 } from '../shadow/topics.js';
 import {updateShadow, type UpdateOutcome} from '../shadow/update-shadow.js';
 import type {ShadowStore} from '../store/shadow-store.js';
+import {createRateLimiter} from './rate-limiter.js';
+
+const throttled = reject(429, messages.tooManyRequests);
 
 export type Publish = (topic: string, payload: Buffer) => void;
 
@@ -80,12 +83,18 @@ export type ShadowServiceDependencies = {
 	readonly clock: () => number;
 	readonly options: EngineOptions;
 	readonly log: Logger;
+	/** Milliseconds, monotonic, for the rate limit; default performance.now. */
+	readonly monotonicClock?: () => number;
 };
 
 export function createShadowService(
 	dependencies: ShadowServiceDependencies,
 ): ShadowService {
 	const {store, publish, clock, options, log} = dependencies;
+	const limiter = createRateLimiter(
+		options.limits.requestsPerSecondPerThing,
+		dependencies.monotonicClock ?? (() => performance.now()),
+	);
 	let queue: Pending[] = [];
 	let scheduled = false;
 	let closed = false;
@@ -275,6 +284,19 @@ export function createShadowService(
 			}
 
 			const {thingName, shadowName, operation} = parsed.topic;
+			if (!limiter.take(thingName)) {
+				const token = parseTokenOnly(payload, options.limits);
+				send(
+					`${topic}/rejected`,
+					errorDocument(
+						throttled,
+						clock(),
+						token.ok ? token.value.clientToken : undefined,
+					),
+				);
+				return;
+			}
+
 			enqueue({
 				address: {thingName, shadowName},
 				operation,
@@ -286,6 +308,14 @@ export function createShadowService(
 		},
 		async request(address, operation, payload) {
 			if (closed) throw new Error('the shadow service is closed');
+			if (!limiter.take(address.thingName)) {
+				return {
+					ok: false,
+					rejection: throttled,
+					error: errorDocument(throttled, clock()),
+				} as OutcomeOf[typeof operation];
+			}
+
 			return new Promise((resolve) => {
 				enqueue({
 					address,

@@ -259,6 +259,7 @@ test('mutual TLS with generated certificates', async (t) => {
 			ca: ca.cert,
 			cert: device.cert,
 			key: device.key,
+			clientId: 'lamp',
 		},
 	});
 	t.after(async () => client.close());

@@ -9,7 +9,22 @@ import type {TlsFiles} from '../../source/service/embedded-broker.js';
 import {
 	startLocalService,
 	type LocalService,
+	type SecurityConfig,
 } from '../../source/service/local-service.js';
+import {defaultEngineOptions} from '../../source/shadow/limits.js';
+
+/*
+Tests send bursts to one thing to test ordering, coalescing and fuzzing; they
+are not runaway devices. The per-thing rate limit has its own tests, which
+pass AWS's limits explicitly.
+*/
+const burstTolerant: EngineOptions = {
+	...defaultEngineOptions,
+	limits: {
+		...defaultEngineOptions.limits,
+		requestsPerSecondPerThing: Number.POSITIVE_INFINITY,
+	},
+};
 
 export async function temporaryDirectory(t: TestContext): Promise<string> {
 	const dir = await mkdtemp(join(tmpdir(), 'shadow-tui-test-'));
@@ -37,6 +52,7 @@ export async function startTestService(
 		wsPort?: number;
 		engine?: EngineOptions;
 		dataFile?: string;
+		security?: SecurityConfig;
 	} = {},
 ): Promise<LocalService> {
 	const dataFile =
@@ -51,7 +67,8 @@ export async function startTestService(
 		...(options.broker ? {broker: options.broker} : {}),
 		...(options.tls ? {tls: options.tls} : {}),
 		...(options.wsPort === undefined ? {} : {wsPort: options.wsPort}),
-		...(options.engine ? {options: options.engine} : {}),
+		options: options.engine ?? burstTolerant,
+		...(options.security ? {security: options.security} : {}),
 	});
 	t.after(async () => service.close());
 	return service;

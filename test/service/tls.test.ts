@@ -27,6 +27,8 @@ test('mutual TLS: a device with a certificate from the CA is served; others are 
 		ca: ca.cert,
 		cert: device.cert,
 		key: device.key,
+		// The default policy: a device connects with its thing's name as client id.
+		clientId: 'lamp',
 		username: '?SDK=JavaScript&Version=1.0',
 	});
 	await probe.watch('$aws/things/lamp/shadow/update/accepted');

@@ -1,0 +1,190 @@
+/*
+Which policies apply to which principal. On AWS a policy is attached to a
+certificate; here the policy file says it by principal name:
+
+  {"policies": {"device": {AWS policy}, "ops": {AWS policy}},
+   "attach": {"thing:*": ["device"], "app:ops-console": ["ops"], "user:*": ["ops"]}}
+
+A file holding a single AWS policy document (with a Statement) applies it to
+every principal. A principal no entry names gets no policy, so nothing is
+allowed: the safe default for a name nobody thought of.
+*/
+import {
+	combinePolicies,
+	globSource,
+	parsePolicy,
+	type Policy,
+} from './policy.js';
+
+/** Who a connection is: a device certificate's thing, an app certificate, or a user with a password. */
+export type PrincipalName = {
+	readonly kind: 'thing' | 'app' | 'user';
+	readonly name: string;
+};
+
+export type PolicySet = {
+	policyFor(principal: PrincipalName): Policy;
+};
+
+export type PolicySetResult =
+	| {readonly ok: true; readonly set: PolicySet}
+	| {readonly ok: false; readonly error: string};
+
+const statementPrefix = 'arn:aws:iot:*:*:';
+
+/** A device: only its own client id, its own shadows (MQTT and HTTP). */
+export const defaultDevicePolicy = {
+	Version: '2012-10-17',
+	Statement: [
+		{
+			Effect: 'Allow',
+			Action: 'iot:Connect',
+			Resource: `${statementPrefix}client/\${iot:Connection.Thing.ThingName}`,
+		},
+		{
+			Effect: 'Allow',
+			Action: ['iot:Publish', 'iot:Receive'],
+			Resource: `${statementPrefix}topic/$aws/things/\${iot:Connection.Thing.ThingName}/shadow/*`,
+		},
+		{
+			Effect: 'Allow',
+			Action: 'iot:Subscribe',
+			Resource: `${statementPrefix}topicfilter/$aws/things/\${iot:Connection.Thing.ThingName}/shadow/*`,
+		},
+		{
+			Effect: 'Allow',
+			Action: [
+				'iot:GetThingShadow',
+				'iot:UpdateThingShadow',
+				'iot:DeleteThingShadow',
+				'iot:ListNamedShadowsForThing',
+			],
+			Resource: `${statementPrefix}thing/\${iot:Connection.Thing.ThingName}`,
+		},
+	],
+};
+
+/** An app or console: every thing's shadows and presence events. Narrow `*` to the things it may use. */
+export const defaultAppPolicy = {
+	Version: '2012-10-17',
+	Statement: [
+		{
+			Effect: 'Allow',
+			Action: 'iot:Connect',
+			Resource: `${statementPrefix}client/*`,
+		},
+		{
+			Effect: 'Allow',
+			Action: ['iot:Publish', 'iot:Receive'],
+			Resource: [
+				`${statementPrefix}topic/$aws/things/*/shadow/*`,
+				`${statementPrefix}topic/$aws/events/presence/*`,
+			],
+		},
+		{
+			Effect: 'Allow',
+			Action: 'iot:Subscribe',
+			Resource: [
+				`${statementPrefix}topicfilter/$aws/things/*/shadow/*`,
+				`${statementPrefix}topicfilter/$aws/events/presence/*`,
+			],
+		},
+		{
+			Effect: 'Allow',
+			Action: [
+				'iot:GetThingShadow',
+				'iot:UpdateThingShadow',
+				'iot:DeleteThingShadow',
+				'iot:ListNamedShadowsForThing',
+			],
+			Resource: `${statementPrefix}thing/*`,
+		},
+	],
+};
+
+/** The policy file `serve` uses when none is given; `certs policy` prints it as a starting point. */
+export const defaultPolicyFile = {
+	policies: {device: defaultDevicePolicy, app: defaultAppPolicy},
+	attach: {'thing:*': ['device'], 'app:*': ['app'], 'user:*': ['app']},
+};
+
+export function parsePolicySet(document: unknown): PolicySetResult {
+	if (typeof document !== 'object' || document === null)
+		return {ok: false, error: 'a policy file must hold a JSON object'};
+	const record = document as Record<string, unknown>;
+	if ('Statement' in record) {
+		const single = parsePolicy(record);
+		if (!single.ok) return single;
+		return {ok: true, set: {policyFor: () => single.policy}};
+	}
+
+	const {policies, attach} = record;
+	if (!isRecord(policies) || !isRecord(attach)) {
+		return {
+			ok: false,
+			error:
+				'a policy file holds either one AWS IoT policy (with "Statement") or {"policies": {...}, "attach": {...}}',
+		};
+	}
+
+	const parsed = new Map<string, Policy>();
+	for (const [name, policyDocument] of Object.entries(policies)) {
+		const result = parsePolicy(policyDocument);
+		if (!result.ok)
+			return {ok: false, error: `policy '${name}': ${result.error}`};
+		parsed.set(name, result.policy);
+	}
+
+	const attachments: {pattern: RegExp; policies: Policy[]}[] = [];
+	for (const [selector, names] of Object.entries(attach)) {
+		const match = /^(thing|app|user):(.+)$/.exec(selector);
+		if (!match)
+			return {
+				ok: false,
+				error: `attach: '${selector}' must be thing:NAME, app:NAME or user:NAME (NAME may use *)`,
+			};
+		const list = Array.isArray(names) ? (names as unknown[]) : [names];
+		const attached: Policy[] = [];
+		for (const name of list) {
+			const policy = typeof name === 'string' ? parsed.get(name) : undefined;
+			if (!policy)
+				return {
+					ok: false,
+					error: `attach: '${selector}' names an unknown policy '${String(name)}'`,
+				};
+			attached.push(policy);
+		}
+
+		attachments.push({pattern: selectorPattern(selector), policies: attached});
+	}
+
+	return {
+		ok: true,
+		set: {
+			policyFor(principal) {
+				const key = `${principal.kind}:${principal.name}`;
+				return combinePolicies(
+					attachments
+						.filter((attachment) => attachment.pattern.test(key))
+						.flatMap((attachment) => attachment.policies),
+				);
+			},
+		},
+	};
+}
+
+function selectorPattern(selector: string): RegExp {
+	// `?` is a literal here: only `*` is documented for selectors.
+	return new RegExp(`^${globSource(selector.replaceAll('?', '*'))}$`, 's');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function defaultPolicies(): PolicySet {
+	const result = parsePolicySet(defaultPolicyFile);
+	if (!result.ok)
+		throw new Error(`the default policy is invalid: ${result.error}`);
+	return result.set;
+}

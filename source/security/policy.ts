@@ -1,0 +1,238 @@
+/*
+AWS IoT policies, evaluated as AWS IoT Core does: a request is allowed when
+some Allow statement matches its action and resource and no Deny statement
+does (an explicit deny wins; no match is an implicit deny).
+
+Resources are ARNs; only the part after the account is compared, so a policy
+written for arn:aws:iot:us-east-1:123456789012:... works here unchanged.
+`*` and `?` are the only wildcards (MQTT's `+` and `#` in a topicfilter
+resource are literal characters, as on AWS). Policy variables are replaced
+by the connection's values before matching and never act as wildcards; a
+resource whose variable has no value (an app has no thing name) matches
+nothing. Anything we cannot evaluate faithfully (Condition, NotAction,
+NotResource, unknown variables) is refused when the policy is loaded: a
+policy that silently means something else is worse than none.
+*/
+
+export type PolicyAction =
+	| 'iot:Connect'
+	| 'iot:Publish'
+	| 'iot:Subscribe'
+	| 'iot:Receive'
+	| 'iot:GetThingShadow'
+	| 'iot:UpdateThingShadow'
+	| 'iot:DeleteThingShadow'
+	| 'iot:ListNamedShadowsForThing';
+
+export const policyActions: readonly PolicyAction[] = [
+	'iot:Connect',
+	'iot:Publish',
+	'iot:Subscribe',
+	'iot:Receive',
+	'iot:GetThingShadow',
+	'iot:UpdateThingShadow',
+	'iot:DeleteThingShadow',
+	'iot:ListNamedShadowsForThing',
+];
+
+/** The resource of a request, without the ARN prefix: `topic/...`, `topicfilter/...`, `client/...`, `thing/...`. */
+export type PolicyResource = string;
+
+export type PolicyVariables = {
+	readonly 'iot:ClientId'?: string;
+	readonly 'iot:Connection.Thing.ThingName'?: string;
+};
+
+const knownVariables = new Set<string>([
+	'iot:ClientId',
+	'iot:Connection.Thing.ThingName',
+]);
+
+type Statement = {
+	readonly effect: 'Allow' | 'Deny';
+	readonly actions: readonly RegExp[];
+	/** Resource patterns with ${...} variables still in them. */
+	readonly resources: readonly string[];
+};
+
+export type Policy = {
+	readonly statements: readonly Statement[];
+};
+
+export type PolicyResult =
+	| {readonly ok: true; readonly policy: Policy}
+	| {readonly ok: false; readonly error: string};
+
+/** Validates an AWS IoT policy document (already parsed JSON). */
+export function parsePolicy(document: unknown): PolicyResult {
+	if (!isObject(document))
+		return fail('a policy must be a JSON object with a Statement');
+	const raw = document.Statement;
+	const list = Array.isArray(raw) ? (raw as unknown[]) : [raw];
+	if (raw === undefined || list.length === 0)
+		return fail('a policy needs at least one Statement');
+	const statements: Statement[] = [];
+	for (const [index, item] of list.entries()) {
+		const where = `Statement ${index + 1}`;
+		if (!isObject(item)) return fail(`${where} must be an object`);
+		for (const key of Object.keys(item)) {
+			if (!['Effect', 'Action', 'Resource', 'Sid'].includes(key))
+				return fail(`${where}: ${key} is not supported by shadow-tui`);
+		}
+
+		if (item.Effect !== 'Allow' && item.Effect !== 'Deny')
+			return fail(`${where}: Effect must be "Allow" or "Deny"`);
+		const actions = stringList(item.Action);
+		if (!actions) return fail(`${where}: Action must be a string or a list`);
+		const resources = stringList(item.Resource);
+		if (!resources)
+			return fail(`${where}: Resource must be a string or a list`);
+		const actionPatterns: RegExp[] = [];
+		for (const action of actions) {
+			const pattern = globRegExp(action, 'i');
+			if (!policyActions.some((known) => pattern.test(known)))
+				return fail(`${where}: unknown action '${action}'`);
+			actionPatterns.push(pattern);
+		}
+
+		const resourcePatterns: string[] = [];
+		for (const resource of resources) {
+			const parsed = resourcePart(resource);
+			if (parsed === undefined)
+				return fail(
+					`${where}: '${resource}' is not an AWS IoT resource ARN (arn:aws:iot:REGION:ACCOUNT:TYPE/NAME)`,
+				);
+			for (const match of parsed.matchAll(/\${([^}]*)}/g)) {
+				if (!knownVariables.has(match[1] ?? ''))
+					return fail(
+						`${where}: unsupported policy variable '\${${match[1]}}'`,
+					);
+			}
+
+			resourcePatterns.push(parsed);
+		}
+
+		statements.push({
+			effect: item.Effect,
+			actions: actionPatterns,
+			resources: resourcePatterns,
+		});
+	}
+
+	return {ok: true, policy: {statements}};
+}
+
+/** Several policies attached to one principal act as one. */
+export function combinePolicies(policies: readonly Policy[]): Policy {
+	return {statements: policies.flatMap((policy) => policy.statements)};
+}
+
+export type Access = {
+	allows(action: PolicyAction, resource: PolicyResource): boolean;
+};
+
+/** The policy with one connection's variables filled in, ready to answer many requests. */
+export function bindPolicy(policy: Policy, variables: PolicyVariables): Access {
+	const compiled = policy.statements.map((statement) => ({
+		effect: statement.effect,
+		actions: statement.actions,
+		resources: statement.resources.flatMap((resource) => {
+			const bound = bindVariables(resource, variables);
+			return bound === undefined ? [] : [bound];
+		}),
+	}));
+	const verdicts = new Map<string, boolean>();
+	return {
+		allows(action, resource) {
+			const key = `${action}\n${resource}`;
+			const cached = verdicts.get(key);
+			if (cached !== undefined) return cached;
+			let allowed = false;
+			let denied = false;
+			for (const statement of compiled) {
+				if (!statement.actions.some((pattern) => pattern.test(action)))
+					continue;
+				if (!statement.resources.some((pattern) => pattern.test(resource)))
+					continue;
+				if (statement.effect === 'Deny') denied = true;
+				else allowed = true;
+			}
+
+			const verdict = allowed && !denied;
+			// Bounded: a client cycling through topics must not grow this without limit.
+			if (verdicts.size > 1000) verdicts.clear();
+			verdicts.set(key, verdict);
+			return verdict;
+		},
+	};
+}
+
+/** Resource string for a request, to compare with a policy's resources. */
+export const resources = {
+	client: (clientId: string) => `client/${clientId}`,
+	topic: (topic: string) => `topic/${topic}`,
+	topicFilter: (filter: string) => `topicfilter/${filter}`,
+	thing: (thingName: string) => `thing/${thingName}`,
+};
+
+function bindVariables(
+	resource: string,
+	variables: PolicyVariables,
+): RegExp | undefined {
+	let source = '';
+	let rest = resource;
+	for (;;) {
+		const start = rest.indexOf('${');
+		if (start === -1) break;
+		const end = rest.indexOf('}', start);
+		const name = rest.slice(start + 2, end) as keyof PolicyVariables;
+		const value = variables[name];
+		if (value === undefined) return undefined;
+		source += globSource(rest.slice(0, start)) + escapeRegExp(value);
+		rest = rest.slice(end + 1);
+	}
+
+	return new RegExp(`^${source}${globSource(rest)}$`, 's');
+}
+
+/** `arn:aws:iot:region:account:topic/x` -> `topic/x`; `*` -> `*`. */
+function resourcePart(arn: string): string | undefined {
+	if (arn === '*') return '*';
+	const parts = arn.split(':');
+	if (parts.length < 6 || parts[0] !== 'arn') return undefined;
+	if (!['aws', '*'].includes(parts[1] ?? '')) return undefined;
+	if (!['iot', '*'].includes(parts[2] ?? '')) return undefined;
+	// The resource itself may contain ':' (thing names and topics can).
+	return parts.slice(5).join(':');
+}
+
+function globRegExp(glob: string, flags: string): RegExp {
+	return new RegExp(`^${globSource(glob)}$`, `${flags}s`);
+}
+
+/** A policy glob (`*` any run of characters, `?` one) as regular expression source. */
+export function globSource(glob: string): string {
+	return glob.replaceAll(/[.*+?^${}()|[\]\\/]/g, (character) => {
+		if (character === '*') return '.*';
+		if (character === '?') return '.';
+		return `\\${character}`;
+	});
+}
+
+function escapeRegExp(text: string): string {
+	return text.replaceAll(/[.*+?^${}()|[\]\\/]/g, String.raw`\$&`);
+}
+
+function stringList(value: unknown): string[] | undefined {
+	const list = Array.isArray(value) ? (value as unknown[]) : [value];
+	if (list.length === 0) return undefined;
+	return list.every((item) => typeof item === 'string') ? list : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function fail(error: string): PolicyResult {
+	return {ok: false, error};
+}
