@@ -146,17 +146,35 @@ export function createShadowClient(
 		return true;
 	};
 
+	const forbidden = (topic: string) =>
+		new ShadowRejectedError(
+			403,
+			`Forbidden: the broker refused the subscription to ${topic}`,
+		);
+
 	async function subscribe(topics: string[]): Promise<void> {
 		const missing = topics.filter((topic) => !subscribed.has(topic));
 		if (missing.length > 0) {
-			const done = mqtt.subscribeAsync(missing, {qos: 1}).then((grants) => {
-				const refused = grants.find((grant) => grant.qos === 128);
-				if (refused)
-					throw new ShadowRejectedError(
-						403,
-						`subscription to ${refused.topic} refused`,
-					);
-			});
+			// A refused subscription is a SUBACK 128: mqtt.js 5 rejects with the packet, older ones resolve with it.
+			const refusedTopic = (granted: readonly number[]) => {
+				const index = granted.indexOf(128);
+				return index === -1 ? undefined : (missing[index] ?? missing[0]);
+			};
+
+			const done = mqtt.subscribeAsync(missing, {qos: 1}).then(
+				(grants) => {
+					const refused = refusedTopic(grants.map((grant) => grant.qos));
+					if (refused) throw forbidden(refused);
+				},
+				(error: unknown) => {
+					const granted = (error as {packet?: {granted?: unknown}}).packet
+						?.granted;
+					const refused = Array.isArray(granted)
+						? refusedTopic(granted as number[])
+						: undefined;
+					throw refused ? forbidden(refused) : error;
+				},
+			);
 			for (const topic of missing) subscribed.set(topic, done);
 			done.catch(() => {
 				for (const topic of missing) subscribed.delete(topic);

@@ -23,11 +23,16 @@ export type CommandName =
 	| 'get'
 	| 'update'
 	| 'delete'
-	| 'list';
+	| 'list'
+	| 'certs';
 
 export type CommandSpec = {
 	readonly summary: string;
 	readonly usage: string;
+	/** Words after the command, by name: they arrive as flags of those names. */
+	readonly arguments?: readonly string[];
+	/** Shown after the usage line. */
+	readonly details?: string;
 	readonly flags: Readonly<Record<string, FlagSpec>>;
 };
 
@@ -216,6 +221,36 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 				value: 'ID',
 				description: 'client id on an external broker',
 			},
+			certs: {
+				type: 'string',
+				value: 'DIR',
+				description:
+					'secure setup from `shadow-tui certs init`: TLS, client CA, revocation list and users of DIR',
+			},
+			policy: {
+				type: 'string',
+				value: 'FILE',
+				description:
+					'AWS IoT policies for certificate and password clients (default: devices use their own thing, apps every thing)',
+			},
+			users: {
+				type: 'string',
+				value: 'FILE',
+				description: 'usernames with scrypt-hashed passwords (certs user)',
+			},
+			revoked: {
+				type: 'string',
+				value: 'FILE',
+				description:
+					'revoked certificate serials, one per line, read again on change',
+			},
+			rateLimit: {
+				type: 'number',
+				value: 'N',
+				description: 'requests per second per thing before 429 (0: no limit)',
+				default: 20,
+				min: 0,
+			},
 			...logging,
 		},
 	},
@@ -297,6 +332,44 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 		usage: 'shadow-tui list [--match PATTERN] [--query Q] [--json]',
 		flags: {...connection, ...many},
 	},
+	certs: {
+		summary:
+			'a local CA and certificates for the secure setup: devices, apps, users, revocation',
+		usage: 'shadow-tui certs init|device|app|user|revoke|list|policy [NAME]',
+		arguments: ['action', 'name'],
+		details: [
+			'Actions:',
+			'  init            create the CA and the service certificate (--host for more names)',
+			'  device NAME     issue a certificate for thing NAME (devices/NAME.crt, .key)',
+			'  app NAME        issue a certificate for an app or console (apps/NAME.crt, .key)',
+			'  user NAME       store a password for NAME, read from SHADOW_TUI_PASSWORD or stdin',
+			'  revoke NAME     revoke the certificates of a thing, an app or a serial number',
+			'  list            what was issued, and what is revoked',
+			'  policy          print the default policy file, to start your own from',
+		].join('\n'),
+		flags: {
+			dir: {
+				type: 'string',
+				value: 'DIR',
+				description:
+					'where the CA and certificates live (default: certs in the config directory)',
+			},
+			host: {
+				type: 'string',
+				value: 'NAMES',
+				description:
+					'init: comma-separated host names and addresses the service answers on',
+				default: 'localhost,127.0.0.1,::1',
+			},
+			days: {
+				type: 'number',
+				value: 'N',
+				description: 'validity of a new certificate in days',
+				default: 365,
+				min: 1,
+			},
+		},
+	},
 };
 
 export const commandNames = Object.keys(commands) as CommandName[];
@@ -352,6 +425,7 @@ export function commandHelp(name: CommandName): string {
 		'',
 		`${name}: ${spec.summary}`,
 		'',
+		...(spec.details ? [spec.details, ''] : []),
 		'Flags:',
 		...rows.map(([label, text]) => `  ${label.padEnd(width)}  ${text}`),
 		`  ${'--help'.padEnd(width)}  show this help`,

@@ -74,10 +74,16 @@ export function parseCommandLine(
 		return {kind: 'version', version: cli.pkg.version ?? 'unknown'};
 	}
 
-	if (cli.input.length > 0)
-		return usageError(`unexpected argument '${cli.input[0] ?? ''}'`, command);
+	const names = spec.arguments ?? [];
+	if (cli.input.length > names.length)
+		return usageError(
+			`unexpected argument '${cli.input[names.length] ?? ''}'`,
+			command,
+		);
 
 	const flags: Record<string, FlagValue> = {};
+	for (const [index, word] of cli.input.entries())
+		flags[names[index] ?? ''] = word;
 	for (const [name, raw] of Object.entries(given)) {
 		if (
 			name === 'help' ||

@@ -3,11 +3,15 @@ shadow-tui serve: the local shadow service until SIGINT or SIGTERM. Prints
 where it listens and where it stores data; nothing else reaches the terminal
 (diagnostics go to --log-file).
 */
+import {existsSync} from 'node:fs';
 import {join} from 'node:path';
 import type {FlagValues} from '../command-line/parse-command-line.js';
 import {dataDirectory} from '../config/paths.js';
 import {createLogger, type LogLevel} from '../log/logger.js';
 import {startLocalService} from '../service/local-service.js';
+import {parseUsers, type UserTable} from '../security/passwords.js';
+import {parsePolicySet, type PolicySet} from '../security/policy-set.js';
+import {withLimits} from '../shadow/limits.js';
 import {CommandFailure, UsageError} from './command-error.js';
 import {readFileFlag} from './read-file-flag.js';
 import type {Environment} from './run-command.js';
@@ -19,9 +23,24 @@ export async function runServe(
 	environment: Environment,
 ): Promise<number> {
 	const text = (name: string) => flags[name] as string | undefined;
-	const tlsCert = text('tlsCert');
-	const tlsKey = text('tlsKey');
-	const tlsCa = text('tlsCa');
+	const host = text('host') ?? '127.0.0.1';
+	const certs = text('certs');
+	const inCerts = (file: string) =>
+		certs === undefined ? undefined : join(certs, file);
+	if (certs !== undefined && !existsSync(join(certs, 'ca.crt')))
+		throw new UsageError(
+			`--certs ${certs} has no ca.crt: create it with shadow-tui certs init --dir ${certs}`,
+		);
+	const tlsCert = text('tlsCert') ?? inCerts('server.crt');
+	const tlsKey = text('tlsKey') ?? inCerts('server.key');
+	const tlsCa = text('tlsCa') ?? inCerts('ca.crt');
+	const revoked = text('revoked') ?? inCerts('revoked.txt');
+	const usersFile =
+		text('users') ??
+		(certs !== undefined && existsSync(join(certs, 'users.json'))
+			? join(certs, 'users.json')
+			: undefined);
+	const policyFile = text('policy');
 	const broker = text('broker');
 	if ((tlsCert === undefined) !== (tlsKey === undefined))
 		throw new UsageError('--tls-cert and --tls-key go together');
@@ -38,13 +57,29 @@ export async function runServe(
 		);
 	}
 
+	if (broker !== undefined && (certs ?? policyFile ?? usersFile) !== undefined)
+		throw new UsageError(
+			'--certs, --policy and --users secure the embedded broker; an external broker enforces its own',
+		);
+	if (
+		(policyFile !== undefined || revoked !== undefined) &&
+		tlsCa === undefined &&
+		usersFile === undefined
+	)
+		throw new UsageError(
+			'--policy and --revoked apply to clients with certificates or passwords: add --certs DIR (or --tls-ca, --users)',
+		);
+	if (usersFile !== undefined && tlsCert === undefined && !loopback.has(host))
+		throw new UsageError(
+			'--users beyond this machine needs TLS (--certs or --tls-cert), or passwords would cross the network in clear',
+		);
+
 	if (broker !== undefined && !/^(mqtts?|wss?):\/\//.test(broker)) {
 		throw new UsageError(
 			`--broker must be an mqtt://, mqtts://, ws:// or wss:// URL, got '${broker}'`,
 		);
 	}
 
-	const host = text('host') ?? '127.0.0.1';
 	const dataDir = text('data') ?? dataDirectory(environment.env);
 	const dataFile = join(dataDir, 'shadows.db');
 	const logFile = text('logFile');
@@ -65,6 +100,13 @@ export async function runServe(
 	const ca = text('ca');
 	const clientId = text('clientId');
 
+	const security = {
+		...(policyFile ? {policies: loadPolicies(policyFile)} : {}),
+		...(usersFile ? {users: loadUsers(usersFile)} : {}),
+		...(revoked ? {revocationFile: revoked} : {}),
+	};
+	const rateLimit = (flags.rateLimit as number | undefined) ?? 20;
+
 	let service;
 	try {
 		service = await startLocalService({
@@ -73,6 +115,11 @@ export async function runServe(
 			httpPort: (flags.httpPort as number | undefined) ?? 8080,
 			...(flags.wsPort === undefined ? {} : {wsPort: flags.wsPort as number}),
 			...(tls ? {tls} : {}),
+			security,
+			options: withLimits({
+				requestsPerSecondPerThing:
+					rateLimit === 0 ? Number.POSITIVE_INFINITY : rateLimit,
+			}),
 			...(broker
 				? {
 						broker: {
@@ -97,11 +144,18 @@ export async function runServe(
 
 	const lines = [
 		'shadow-tui serve: the local shadow service is running',
-		`  MQTT       ${service.mqttUrl}${broker ? ' (external broker)' : ''}${tlsCa ? ' (client certificates required)' : ''}`,
+		`  MQTT       ${service.mqttUrl}${broker ? ' (external broker)' : ''}${identities(tlsCa, usersFile)}`,
 		...(service.wsUrl ? [`  WebSocket  ${service.wsUrl}`] : []),
 		...(service.httpUrl ? [`  HTTP API   ${service.httpUrl}`] : []),
 		`  data       ${dataFile}`,
 		...(logFile ? [`  log        ${logFile}`] : []),
+		...(tlsCa || usersFile
+			? [
+					`  policy     ${policyFile ?? 'default (devices: their own thing; apps and users: every thing)'}`,
+				]
+			: []),
+		...(revoked ? [`  revoked    ${revoked}`] : []),
+		`  rate limit ${rateLimit === 0 ? 'off' : `${rateLimit} requests/s per thing`}`,
 		...(loopback.has(host)
 			? []
 			: [`  warning: listening on ${host}, reachable beyond this machine`]),
@@ -122,4 +176,38 @@ export async function runServe(
 	await log.close();
 	console.log(`shadow-tui serve: stopped (${signal})`);
 	return 0;
+}
+
+function identities(
+	tlsCa: string | undefined,
+	usersFile: string | undefined,
+): string {
+	const ways = [
+		...(tlsCa ? ['client certificates'] : []),
+		...(usersFile ? ['passwords'] : []),
+	];
+	return ways.length > 0
+		? ` (${ways.join(' or ')} required)`
+		: ' (loopback clients only)';
+}
+
+function loadPolicies(file: string): PolicySet {
+	const parsed = parsePolicySet(readJsonFlag('--policy', file));
+	if (!parsed.ok) throw new CommandFailure(`--policy ${file}: ${parsed.error}`);
+	return parsed.set;
+}
+
+function loadUsers(file: string): UserTable {
+	const parsed = parseUsers(readJsonFlag('--users', file));
+	if (!parsed.ok) throw new CommandFailure(`--users ${file}: ${parsed.error}`);
+	return parsed.users;
+}
+
+function readJsonFlag(flag: string, file: string): unknown {
+	try {
+		return JSON.parse(readFileFlag(flag, file).toString('utf8'));
+	} catch (error: unknown) {
+		if (error instanceof CommandFailure) throw error;
+		throw new CommandFailure(`${flag} ${file} is not JSON: ${String(error)}`);
+	}
 }

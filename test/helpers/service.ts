@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {TestContext} from 'node:test';
 import type {MqttConnection} from '../../source/client/connect-mqtt.js';
-import {silentLogger} from '../../source/log/logger.js';
+import {silentLogger, type Logger} from '../../source/log/logger.js';
 import type {EngineOptions} from '../../source/shadow/limits.js';
 import type {TlsFiles} from '../../source/service/embedded-broker.js';
 import {
@@ -53,6 +53,7 @@ export async function startTestService(
 		engine?: EngineOptions;
 		dataFile?: string;
 		security?: SecurityConfig;
+		log?: Logger;
 	} = {},
 ): Promise<LocalService> {
 	const dataFile =
@@ -62,7 +63,7 @@ export async function startTestService(
 		port: 0,
 		httpPort: 0,
 		dataFile,
-		log: silentLogger,
+		log: options.log ?? silentLogger,
 		...(options.clock ? {clock: options.clock.read} : {}),
 		...(options.broker ? {broker: options.broker} : {}),
 		...(options.tls ? {tls: options.tls} : {}),
