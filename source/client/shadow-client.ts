@@ -429,10 +429,16 @@ export function createShadowClient(
 			const listeners = presenceListeners.get(presenceClientId) ?? new Set();
 			presenceListeners.set(presenceClientId, listeners);
 			listeners.add(listener);
-			await subscribe([
-				`${presencePrefix}connected/${presenceClientId}`,
-				`${presencePrefix}disconnected/${presenceClientId}`,
-			]);
+			try {
+				await subscribe([
+					`${presencePrefix}connected/${presenceClientId}`,
+					`${presencePrefix}disconnected/${presenceClientId}`,
+				]);
+			} catch (error: unknown) {
+				listeners.delete(listener);
+				throw error;
+			}
+
 			return () => listeners.delete(listener);
 		},
 		async close() {

@@ -75,7 +75,12 @@ export async function runCerts(
 					`  certificate  ${issued.certificate}`,
 					`  key          ${issued.key} (owner-only)`,
 					'connect with:',
-					`  --broker mqtts://localhost:8883 --ca ${ca} --cert ${issued.certificate} --key ${issued.key}${action === 'device' ? ` --client-id ${name ?? ''}` : ''}`,
+					`  --broker mqtts://localhost:8883 --ca ${ca} --cert ${issued.certificate} --key ${issued.key}`,
+					...(action === 'device'
+						? [
+								`  (the client id defaults to ${name ?? ''}, as the default policy wants)`,
+							]
+						: []),
 				);
 				return 0;
 			}

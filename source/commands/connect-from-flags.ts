@@ -13,8 +13,13 @@ import {
 	connectShadowClient,
 	type ShadowClient,
 } from '../client/shadow-client.js';
+import {X509Certificate} from 'node:crypto';
 import type {HttpCredentials} from '../client/get-json.js';
 import {configDirectory} from '../config/paths.js';
+import {
+	principalOfCertificate,
+	principalUriPrefix,
+} from '../security/certificate-identity.js';
 import {loadProfiles} from '../config/profiles.js';
 import type {Logger} from '../log/logger.js';
 import {CommandFailure, UsageError} from './command-error.js';
@@ -65,6 +70,7 @@ export async function connectFromFlags(
 				clientId:
 					options.clientId ??
 					connection.clientId ??
+					thingOfCertificate(connection.certPath) ??
 					generateClientId(options.clientIdPrefix),
 				...(options.will ? {will: options.will} : {}),
 				...(connection.certPath
@@ -131,4 +137,24 @@ export function httpCredentialsFromFlags(
 					password: passwordFrom(environment),
 				}),
 	};
+}
+
+/*
+A device certificate from `shadow-tui certs` names its thing; under the
+default policy (and AWS's usual one) the client id must be that name, so it
+is the default rather than a flag everyone has to remember.
+*/
+function thingOfCertificate(certPath: string | undefined): string | undefined {
+	if (certPath === undefined) return undefined;
+	try {
+		const certificate = new X509Certificate(readFileFlag('--cert', certPath));
+		const principal = principalOfCertificate(certificate);
+		return principal?.kind === 'thing' &&
+			(certificate.subjectAltName ?? '').includes(principalUriPrefix)
+			? principal.name
+			: undefined;
+	} catch {
+		// Not a certificate we can read: the connection will say so.
+		return undefined;
+	}
 }

@@ -355,16 +355,24 @@ export function createConsoleSession(
 		await runner?.stop();
 	}
 
+	/** A device's policy seldom lets it watch lifecycle events: then presence is just unknown. */
+	async function watchPresenceIfAllowed(): Promise<() => void> {
+		try {
+			return await client.watchPresence(address.thingName, (online, at) => {
+				presence = {online, at};
+				changed();
+			});
+		} catch (error: unknown) {
+			if (error instanceof ShadowRejectedError && error.code === 403)
+				return () => undefined;
+			throw error;
+		}
+	}
+
 	async function start(): Promise<void> {
 		const mine = ++generation;
 		const unwatch = await client.watch(address, onEvent);
-		const unpresence = await client.watchPresence(
-			address.thingName,
-			(online, at) => {
-				presence = {online, at};
-				changed();
-			},
-		);
+		const unpresence = await watchPresenceIfAllowed();
 		if (mine !== generation) {
 			unwatch();
 			unpresence();

@@ -164,6 +164,9 @@ test('mutual TLS from the command line; the private key appears nowhere', async 
 		device.certPath,
 		'--key',
 		device.keyPath,
+		// The default policy: a device connects with its thing's name as client id.
+		'--client-id',
+		'lamp',
 		'--log-file',
 		logFile,
 		'--log-level',

@@ -21,6 +21,7 @@ import {connectShadowClient} from '../../source/client/shadow-client.js';
 import {ShadowRejectedError} from '../../source/client/shadow-errors.js';
 import {createLogger} from '../../source/log/logger.js';
 import {parseUsers} from '../../source/security/passwords.js';
+import {createConsoleSession} from '../../source/session/console-session.js';
 import {parsePolicySet} from '../../source/security/policy-set.js';
 import type {SecurityConfig} from '../../source/service/local-service.js';
 import {Probe} from '../helpers/probe.js';
@@ -356,4 +357,40 @@ test('apps may sign in with a password over TLS; only its scrypt hash is stored;
 	assert.doesNotMatch(text, new RegExp(password));
 	assert.doesNotMatch(text, /guess/);
 	assert.doesNotMatch(text, /PRIVATE KEY/);
+});
+
+test("the console in the device role works with a device's certificate; presence is just unknown", async (t) => {
+	const {credentials, connection} = await secureService(t);
+	const lamp = await credentials('thing', 'lamp');
+	const consoleCert = await credentials('app', 'console');
+	const deviceClient = await connectShadowClient({
+		connection: connection(lamp, 'lamp'),
+	});
+	t.after(async () => deviceClient.close());
+	const session = createConsoleSession({
+		client: deviceClient,
+		address: {thingName: 'lamp', shadowName: ''},
+		role: 'device',
+		apply: 'auto',
+		historyLimit: 10,
+		clock: () => Math.floor(Date.now() / 1000),
+	});
+	t.after(async () => session.close());
+	await session.start();
+	assert.equal(session.getSnapshot().notice?.kind === 'error', false);
+	assert.equal(session.getSnapshot().deviceOnline, undefined);
+
+	const app = await connectShadowClient({
+		connection: connection(consoleCert, 'console'),
+	});
+	t.after(async () => app.close());
+	await app.update(
+		{thingName: 'lamp', shadowName: ''},
+		{state: {desired: {on: true}}},
+	);
+	await until(
+		() => session.getSnapshot().shadow?.state.reported?.on === true,
+		'the device to apply the delta',
+	);
+	assert.equal(session.getSnapshot().notice?.kind === 'error', false);
 });
