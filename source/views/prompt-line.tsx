@@ -27,7 +27,17 @@ export function PromptLine({
 				<Text bold>{`${label}> `}</Text>
 				<TextInput
 					value={value}
-					onChange={onChange}
+					onChange={(next) => {
+						// Text and Enter in one read (a paste, or tmux send-keys) arrive as text ending in CR.
+						const newline = /[\r\n]/.exec(next);
+						if (!newline) {
+							onChange(next);
+							return;
+						}
+
+						onChange(next.slice(0, newline.index));
+						onSubmit();
+					}}
 					onSubmit={onSubmit}
 					placeholder={placeholder}
 				/>

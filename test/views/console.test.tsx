@@ -164,6 +164,17 @@ test('a one-line edit is sent; invalid JSON is shown inline and not sent', async
 	await type('e', 'desired> ', 'lights = null');
 	await frame((f) => f.includes('version 3'), 'the removal');
 	assert.deepEqual((await app.get(lamp)).state.desired, {color: {r: 255}});
+
+	// Text and Enter in one read, as a paste or tmux send-keys delivers them.
+	await press('e');
+	await frame((f) => f.includes('desired> '), 'the prompt');
+	await new Promise((resolve) => setTimeout(resolve, 50));
+	await press('fan = 2\r');
+	await frame((f) => f.includes('version 4'), 'the pasted edit');
+	assert.deepEqual((await app.get(lamp)).state.desired, {
+		color: {r: 255},
+		fan: 2,
+	});
 });
 
 test('an edit carries the version it was started on: a change made meanwhile is refused with 409', async (t) => {
