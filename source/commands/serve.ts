@@ -156,9 +156,13 @@ export async function runServe(
 			: []),
 		...(revoked ? [`  revoked    ${revoked}`] : []),
 		`  rate limit ${rateLimit === 0 ? 'off' : `${rateLimit} requests/s per thing`}`,
-		...(loopback.has(host)
+		...(loopback.has(host) || broker !== undefined
 			? []
-			: [`  warning: listening on ${host}, reachable beyond this machine`]),
+			: [
+					tlsCa || usersFile
+						? `  note: listening on ${host}: clients elsewhere are served once they prove who they are`
+						: `  note: listening on ${host}, but without identities (--certs) only clients on this machine are served`,
+				]),
 		'Press Ctrl-C to stop.',
 	];
 	console.log(lines.join('\n'));
