@@ -9,11 +9,13 @@ import {silentLogger} from '../source/log/logger.js';
 import {
 	startLocalService,
 	type LocalService,
+	type LocalServiceConfig,
 } from '../source/service/local-service.js';
 import {withLimits} from '../source/shadow/limits.js';
 
 export async function withBenchService<T>(
 	work: (service: LocalService) => Promise<T>,
+	config: Partial<Pick<LocalServiceConfig, 'tls' | 'security'>> = {},
 ): Promise<T> {
 	const dir = await mkdtemp(join(tmpdir(), 'shadow-tui-bench-'));
 	try {
@@ -26,6 +28,7 @@ export async function withBenchService<T>(
 				requestsPerSecondPerThing: Number.POSITIVE_INFINITY,
 			}),
 			log: silentLogger,
+			...config,
 		});
 		try {
 			return await work(service);

@@ -5,6 +5,7 @@ the same run, because absolute numbers on the shared machine are not stable.
 import {benchConsole} from './console.bench.js';
 import {benchEngine} from './engine.bench.js';
 import {benchFleet} from './fleet.bench.js';
+import {benchSecurity} from './security.bench.js';
 import {benchService} from './service.bench.js';
 
 const only = process.argv[2];
@@ -13,6 +14,7 @@ const suites: Record<string, () => Promise<string[]> | string[]> = {
 	service: benchService,
 	console: benchConsole,
 	fleet: benchFleet,
+	security: benchSecurity,
 };
 
 for (const [name, suite] of Object.entries(suites)) {
