@@ -32,6 +32,14 @@ export type PolicySetResult =
 
 const statementPrefix = 'arn:aws:iot:*:*:';
 
+/** What the HTTP data-plane API asks for, on thing/NAME. */
+const httpActions = [
+	'iot:GetThingShadow',
+	'iot:UpdateThingShadow',
+	'iot:DeleteThingShadow',
+	'iot:ListNamedShadowsForThing',
+];
+
 /** A device: only its own client id, its own shadows (MQTT and HTTP). */
 export const defaultDevicePolicy = {
 	Version: '2012-10-17',
@@ -53,12 +61,7 @@ export const defaultDevicePolicy = {
 		},
 		{
 			Effect: 'Allow',
-			Action: [
-				'iot:GetThingShadow',
-				'iot:UpdateThingShadow',
-				'iot:DeleteThingShadow',
-				'iot:ListNamedShadowsForThing',
-			],
+			Action: httpActions,
 			Resource: `${statementPrefix}thing/\${iot:Connection.Thing.ThingName}`,
 		},
 	],
@@ -91,12 +94,7 @@ export const defaultAppPolicy = {
 		},
 		{
 			Effect: 'Allow',
-			Action: [
-				'iot:GetThingShadow',
-				'iot:UpdateThingShadow',
-				'iot:DeleteThingShadow',
-				'iot:ListNamedShadowsForThing',
-			],
+			Action: httpActions,
 			Resource: `${statementPrefix}thing/*`,
 		},
 	],
