@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {
+	createAccessControl,
+	isLoopback,
+} from '../../source/security/access-control.js';
+import {hashPassword} from '../../source/security/passwords.js';
+import {defaultPolicies} from '../../source/security/policy-set.js';
+
+test('without identities, clients on this machine are trusted and every other one is refused', async () => {
+	const access = createAccessControl({
+		certificates: false,
+		policies: defaultPolicies(),
+	});
+	assert.equal(access.identitiesRequired, false);
+	for (const address of ['127.0.0.1', '127.0.0.2', '::1', '::ffff:127.0.0.1']) {
+		const result = await access.authenticate({remoteAddress: address});
+		assert.deepEqual(result, {ok: true, principal: {kind: 'local'}}, address);
+	}
+
+	for (const address of [
+		'192.0.2.10',
+		'10.0.0.1',
+		'::ffff:192.0.2.10',
+		'fe80::1',
+		undefined,
+	]) {
+		const result = await access.authenticate({remoteAddress: address});
+		assert.equal(result.ok, false, String(address));
+		if (!result.ok) assert.equal(result.code, 5);
+	}
+
+	assert.equal(isLoopback('128.0.0.1'), false);
+});
+
+test('with users, a password is taken over TLS or from this machine, never in clear from elsewhere', async () => {
+	const users = new Map([['alice', await hashPassword('correct horse')]]);
+	const access = createAccessControl({
+		certificates: false,
+		policies: defaultPolicies(),
+		users,
+	});
+	const local = await access.authenticate({
+		remoteAddress: '127.0.0.1',
+		username: 'alice',
+		password: 'correct horse',
+	});
+	assert.equal(local.ok && local.principal.kind, 'user');
+	const remote = await access.authenticate({
+		remoteAddress: '192.0.2.10',
+		username: 'alice',
+		password: 'correct horse',
+	});
+	assert.deepEqual(remote, {
+		ok: false,
+		code: 5,
+		reason: 'passwords are accepted only over TLS',
+	});
+	const wrong = await access.authenticate({
+		remoteAddress: '127.0.0.1',
+		username: 'alice',
+		password: 'nope',
+	});
+	assert.equal(!wrong.ok && wrong.code, 4);
+	const nobody = await access.authenticate({
+		remoteAddress: '127.0.0.1',
+		username: 'mallory',
+		password: 'correct horse',
+	});
+	assert.equal(!nobody.ok && nobody.code, 4);
+	const anonymous = await access.authenticate({remoteAddress: '127.0.0.1'});
+	assert.equal(!anonymous.ok && anonymous.code, 5);
+});
