@@ -13,7 +13,11 @@ Layout of the folder:
   users.json    scrypt hashes of app passwords
 */
 import 'reflect-metadata';
-import {randomBytes, webcrypto} from 'node:crypto';
+import {
+	randomBytes,
+	webcrypto,
+	X509Certificate as NodeX509Certificate,
+} from 'node:crypto';
 import {
 	chmodSync,
 	existsSync,
@@ -29,6 +33,7 @@ import {
 	principalUriPrefix,
 } from '../security/certificate-identity.js';
 import {hashPassword} from '../security/passwords.js';
+import {parseRevocations} from '../security/revocation-list.js';
 import {checkThingName} from '../shadow/names.js';
 import {awsLimits} from '../shadow/limits.js';
 
@@ -135,6 +140,7 @@ export async function issueClientCertificate(
 		);
 	const folder = join(dir, kind === 'thing' ? 'devices' : 'apps');
 	const now = Date.now();
+	refuseToReplaceValid(dir, join(folder, `${name}.crt`), now);
 	return issue(dir, {
 		principal: `${kind}:${name}`,
 		subject: `CN=${name}`,
@@ -178,6 +184,25 @@ export function revokeCertificate(
 		`${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${lines.join('\n')}\n`,
 	);
 	return matches;
+}
+
+/** A key in use is not overwritten: only a revoked or expired certificate may be replaced. */
+function refuseToReplaceValid(
+	dir: string,
+	certFile: string,
+	now: number,
+): void {
+	if (!existsSync(certFile)) return;
+	const current = new NodeX509Certificate(readFileSync(certFile));
+	const serial = normalizeSerial(current.serialNumber);
+	const revokedFile = caFiles(dir).revoked;
+	const revoked =
+		existsSync(revokedFile) &&
+		parseRevocations(readFileSync(revokedFile, 'utf8')).has(serial);
+	if (!revoked && Date.parse(current.validTo) > now)
+		throw new CertificateAuthorityError(
+			`${certFile} is still valid (serial ${serial}); revoke it first to issue a new one`,
+		);
 }
 
 export function readIssued(dir: string): IssuedEntry[] {

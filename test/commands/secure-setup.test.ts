@@ -144,6 +144,9 @@ test('secure setup from the command line: certs, serve --certs, device, app, use
 
 	const revoke = await cli('certs', 'revoke', 'lamp', '--dir', dir);
 	assert.equal(revoke.code, 0, revoke.stderr);
+	const again = await cli('certs', 'device', 'fan', '--dir', dir);
+	assert.equal(again.code, 1);
+	assert.match(again.stderr, /still valid .* revoke it first/);
 	const listing = await cli('certs', 'list', '--dir', dir);
 	assert.match(listing.stdout, /thing:lamp\s+[0-9A-F]+\s+REVOKED/);
 	assert.match(listing.stdout, /thing:fan\s+[0-9A-F]+\s+valid until/);
@@ -157,6 +160,11 @@ test('secure setup from the command line: certs, serve --certs, device, app, use
 	);
 	assert.equal(refused.code, 1);
 	assert.match(refused.stderr, /Not authorized/);
+	// A revoked certificate may be replaced; the new one is served.
+	const renewed = await cli('certs', 'device', 'lamp', '--dir', dir);
+	assert.equal(renewed.code, 0, renewed.stderr);
+	const back = await cli('get', '--thing', 'lamp', ...as('devices', 'lamp'));
+	assert.equal(back.code, 0, back.stderr);
 
 	serve.child.kill('SIGTERM');
 	assert.equal((await exited(serve.child)).code, 0);
