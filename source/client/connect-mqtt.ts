@@ -107,7 +107,7 @@ async function firstConnection(
 		const onClose = () => {
 			settle(
 				new Error(
-					'the broker closed the connection before accepting it (a refused client certificate?)',
+					'the broker closed the connection before accepting it (a refused client certificate, or a service that serves only clients on its own machine?)',
 				),
 			);
 		};
