@@ -27,15 +27,12 @@ import {Aedes, type AuthenticateError, type Client} from 'aedes';
 import {WebSocketServer, createWebSocketStream} from 'ws';
 import type {Logger} from '../log/logger.js';
 import {
-	createAccessControl,
 	describePrincipal,
 	isLoopback,
 	type AccessControl,
 	type Principal,
 } from '../security/access-control.js';
-import type {Access, PolicyAction} from '../security/policy.js';
-import {defaultPolicies} from '../security/policy-set.js';
-import {resources} from '../security/policy.js';
+import {resources, type Access, type PolicyAction} from '../security/policy.js';
 import {awsLimits} from '../shadow/limits.js';
 import {parseShadowTopic} from '../shadow/topics.js';
 
@@ -51,8 +48,8 @@ export type EmbeddedBrokerOptions = {
 	readonly port: number;
 	readonly wsPort?: number;
 	readonly tls?: TlsFiles;
-	/** Default: trust loopback clients, refuse others (no identities). */
-	readonly access?: AccessControl;
+	/** Who may connect, and what each client may do. */
+	readonly access: AccessControl;
 	readonly log: Logger;
 };
 
@@ -77,12 +74,7 @@ export async function startEmbeddedBroker(
 	options: EmbeddedBrokerOptions,
 ): Promise<EmbeddedBroker> {
 	const {log} = options;
-	const access =
-		options.access ??
-		createAccessControl({
-			certificates: options.tls?.ca !== undefined,
-			policies: defaultPolicies(),
-		});
+	const {access} = options;
 	const aedes = await Aedes.createBroker({drainTimeout: 10_000});
 	const connections = new WeakMap<object, Omit<ConnectionOrigin, 'conn'>>();
 	const grants = new WeakMap<Client, {principal: Principal; access: Access}>();
