@@ -19,11 +19,16 @@ export function createRateLimiter(
 	const buckets = new Map<string, {tokens: number; at: number}>();
 	let sweptAt = now();
 
+	const refilled = (bucket: {tokens: number; at: number}, time: number) =>
+		Math.min(
+			perSecond,
+			bucket.tokens + ((time - bucket.at) / 1000) * perSecond,
+		);
+
 	function sweep(time: number): void {
 		// A bucket that has refilled is the same as no bucket: forget it, keep memory flat.
 		for (const [thing, bucket] of buckets) {
-			if (bucket.tokens + ((time - bucket.at) / 1000) * perSecond >= perSecond)
-				buckets.delete(thing);
+			if (refilled(bucket, time) >= perSecond) buckets.delete(thing);
 		}
 
 		sweptAt = time;
@@ -34,10 +39,7 @@ export function createRateLimiter(
 			const time = now();
 			if (time - sweptAt > 10_000) sweep(time);
 			const bucket = buckets.get(thingName) ?? {tokens: perSecond, at: time};
-			const tokens = Math.min(
-				perSecond,
-				bucket.tokens + ((time - bucket.at) / 1000) * perSecond,
-			);
+			const tokens = refilled(bucket, time);
 			if (tokens < 1) {
 				buckets.set(thingName, {tokens, at: time});
 				return false;

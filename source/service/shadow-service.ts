@@ -10,7 +10,7 @@ import {
 	type ShadowSummary,
 } from '../fleet/list-shadows.js';
 import type {Logger} from '../log/logger.js';
-import {messages, reject} from '../shadow/errors.js';
+import {messages, reject, type Rejection} from '../shadow/errors.js';
 import type {EngineOptions} from '../shadow/limits.js';
 import {
 	deleteShadow,
@@ -230,6 +230,23 @@ export function createShadowService(
 		publish(topic, Buffer.from(JSON.stringify(document)));
 	}
 
+	/** A refusal before the engine (bad name, rate limit): the body may be fine, so echo a readable token to correlate. */
+	function rejectEarly(
+		topic: string,
+		payload: Buffer,
+		rejection: Rejection,
+	): void {
+		const token = parseTokenOnly(payload, options.limits);
+		send(
+			`${topic}/rejected`,
+			errorDocument(
+				rejection,
+				clock(),
+				token.ok ? token.value.clientToken : undefined,
+			),
+		);
+	}
+
 	function reply(pending: Pending, outcome: AnyOutcome): void {
 		const {address, operation, channel} = pending;
 		if (!outcome.ok) {
@@ -270,30 +287,13 @@ export function createShadowService(
 					topic,
 					message: parsed.rejection.message,
 				});
-				// The body is fine, only the name is not: echo a readable token so the sender can correlate.
-				const token = parseTokenOnly(payload, options.limits);
-				send(
-					`${topic}/rejected`,
-					errorDocument(
-						parsed.rejection,
-						clock(),
-						token.ok ? token.value.clientToken : undefined,
-					),
-				);
+				rejectEarly(topic, payload, parsed.rejection);
 				return;
 			}
 
 			const {thingName, shadowName, operation} = parsed.topic;
 			if (!limiter.take(thingName)) {
-				const token = parseTokenOnly(payload, options.limits);
-				send(
-					`${topic}/rejected`,
-					errorDocument(
-						throttled,
-						clock(),
-						token.ok ? token.value.clientToken : undefined,
-					),
-				);
+				rejectEarly(topic, payload, throttled);
 				return;
 			}
 
