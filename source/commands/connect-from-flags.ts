@@ -63,6 +63,7 @@ export async function connectFromFlags(
 	} = {},
 ): Promise<ShadowClient> {
 	const connection = connectionFromFlags(flags, environment);
+	const credentials = credentialsOf(connection, environment);
 	try {
 		return await connectShadowClient({
 			connection: {
@@ -70,24 +71,10 @@ export async function connectFromFlags(
 				clientId:
 					options.clientId ??
 					connection.clientId ??
-					thingOfCertificate(connection.certPath) ??
+					thingOfCertificate(credentials.cert) ??
 					generateClientId(options.clientIdPrefix),
 				...(options.will ? {will: options.will} : {}),
-				...(connection.certPath
-					? {cert: readFileFlag('--cert', connection.certPath)}
-					: {}),
-				...(connection.keyPath
-					? {key: readFileFlag('--key', connection.keyPath)}
-					: {}),
-				...(connection.caPath
-					? {ca: readFileFlag('--ca', connection.caPath)}
-					: {}),
-				...(connection.username === undefined
-					? {}
-					: {
-							username: connection.username,
-							password: passwordFrom(environment),
-						}),
+				...credentials,
 				...(connection.alpnProtocols
 					? {alpnProtocols: connection.alpnProtocols}
 					: {}),
@@ -121,7 +108,14 @@ export function httpCredentialsFromFlags(
 	flags: FlagValues,
 	environment: Environment,
 ): HttpCredentials {
-	const connection = connectionFromFlags(flags, environment);
+	return credentialsOf(connectionFromFlags(flags, environment), environment);
+}
+
+/** The files and password a connection names, read once, for MQTT and HTTP alike. */
+function credentialsOf(
+	connection: ResolvedConnection,
+	environment: Environment,
+): HttpCredentials {
 	return {
 		...(connection.certPath
 			? {cert: readFileFlag('--cert', connection.certPath)}
@@ -144,10 +138,10 @@ A device certificate from `shadow-tui certs` names its thing; under the
 default policy (and AWS's usual one) the client id must be that name, so it
 is the default rather than a flag everyone has to remember.
 */
-function thingOfCertificate(certPath: string | undefined): string | undefined {
-	if (certPath === undefined) return undefined;
+function thingOfCertificate(pem: Buffer | undefined): string | undefined {
+	if (pem === undefined) return undefined;
 	try {
-		const certificate = new X509Certificate(readFileFlag('--cert', certPath));
+		const certificate = new X509Certificate(pem);
 		const principal = principalOfCertificate(certificate);
 		return principal?.kind === 'thing' &&
 			(certificate.subjectAltName ?? '').includes(principalUriPrefix)

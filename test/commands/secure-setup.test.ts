@@ -133,6 +133,25 @@ test('secure setup from the command line: certs, serve --certs, device, app, use
 		reported: {on: true},
 	});
 
+	const noPassword = await runCli(
+		[
+			'get',
+			'--thing',
+			'lamp',
+			'--broker',
+			serve.mqttUrl,
+			...ca,
+			'--username',
+			'alice',
+		],
+		{env: {XDG_CONFIG_HOME: home, SHADOW_TUI_PASSWORD: ''}},
+	);
+	assert.equal(noPassword.code, 2);
+	assert.match(
+		noPassword.stderr,
+		/needs the password in the SHADOW_TUI_PASSWORD/,
+	);
+
 	const listed = await cli(
 		'list',
 		...as('apps', 'console'),
