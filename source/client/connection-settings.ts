@@ -3,6 +3,8 @@ Which broker to talk to and how: command-line flags over a named profile,
 over the default (the local service on 127.0.0.1). Pure: files are named
 here and read by the caller. The description never contains key material.
 */
+import {isLoopback} from '../security/loopback.js';
+
 export type ConnectionSettings = {
 	readonly broker?: string;
 	readonly endpoint?: string;
@@ -205,8 +207,7 @@ export function parseProfiles(
 }
 
 function isLoopbackUrl(url: string): boolean {
-	const host = new URL(url).hostname;
-	return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+	return isLoopback(new URL(url).hostname);
 }
 
 /** The local service's HTTP API beside a broker on this machine (TLS for TLS); none otherwise. */

@@ -9,14 +9,13 @@ import type {FlagValues} from '../command-line/parse-command-line.js';
 import {dataDirectory} from '../config/paths.js';
 import {createLogger, type LogLevel} from '../log/logger.js';
 import {startLocalService} from '../service/local-service.js';
+import {isLoopback} from '../security/loopback.js';
 import {parseUsers, type UserTable} from '../security/passwords.js';
 import {parsePolicySet, type PolicySet} from '../security/policy-set.js';
 import {withLimits} from '../shadow/limits.js';
 import {CommandFailure, UsageError} from './command-error.js';
 import {readFileFlag} from './read-file-flag.js';
 import type {Environment} from './run-command.js';
-
-const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export async function runServe(
 	flags: FlagValues,
@@ -69,7 +68,7 @@ export async function runServe(
 		throw new UsageError(
 			'--policy and --revoked apply to clients with certificates or passwords: add --certs DIR (or --tls-ca, --users)',
 		);
-	if (usersFile !== undefined && tlsCert === undefined && !loopback.has(host))
+	if (usersFile !== undefined && tlsCert === undefined && !isLoopback(host))
 		throw new UsageError(
 			'--users beyond this machine needs TLS (--certs or --tls-cert), or passwords would cross the network in clear',
 		);
@@ -156,7 +155,7 @@ export async function runServe(
 			: []),
 		...(revoked ? [`  revoked    ${revoked}`] : []),
 		`  rate limit ${rateLimit === 0 ? 'off' : `${rateLimit} requests/s per thing`}`,
-		...(loopback.has(host) || broker !== undefined
+		...(isLoopback(host) || broker !== undefined
 			? []
 			: [
 					tlsCa || usersFile

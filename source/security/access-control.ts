@@ -17,6 +17,7 @@ import {verifyPassword, type UserTable} from './passwords.js';
 import {bindPolicy, type Access, type Policy} from './policy.js';
 import type {PolicySet, PrincipalName} from './policy-set.js';
 import type {RevocationList} from './revocation-list.js';
+import {isLoopback} from './loopback.js';
 
 export type Principal =
 	| {readonly kind: 'local'}
@@ -150,12 +151,6 @@ export function createAccessControl(
 			revocations?.close();
 		},
 	};
-}
-
-export function isLoopback(address: string | undefined): boolean {
-	if (address === undefined) return false;
-	const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-	return v4.startsWith('127.') || address === '::1';
 }
 
 export function describePrincipal(principal: Principal): string {

@@ -28,10 +28,10 @@ import {WebSocketServer, createWebSocketStream} from 'ws';
 import type {Logger} from '../log/logger.js';
 import {
 	describePrincipal,
-	isLoopback,
 	type AccessControl,
 	type Principal,
 } from '../security/access-control.js';
+import {isLoopback} from '../security/loopback.js';
 import {resources, type Access, type PolicyAction} from '../security/policy.js';
 import {awsLimits} from '../shadow/limits.js';
 import {parseShadowTopic} from '../shadow/topics.js';

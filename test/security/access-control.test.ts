@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {
-	createAccessControl,
-	isLoopback,
-} from '../../source/security/access-control.js';
+import {createAccessControl} from '../../source/security/access-control.js';
+import {isLoopback} from '../../source/security/loopback.js';
 import {hashPassword} from '../../source/security/passwords.js';
 import {defaultPolicies} from '../../source/security/policy-set.js';
 
@@ -31,6 +29,10 @@ test('without identities, clients on this machine are trusted and every other on
 	}
 
 	assert.equal(isLoopback('128.0.0.1'), false);
+	assert.ok(
+		isLoopback('localhost') && isLoopback('[::1]'),
+		'host names in URLs',
+	);
 });
 
 test('with users, a password is taken over TLS or from this machine, never in clear from elsewhere', async () => {
