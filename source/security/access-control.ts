@@ -6,7 +6,6 @@ has. With identities, every client proves who it is (a certificate signed by
 the CA, valid today and not revoked, or a username and password) and every
 action is checked against the policies attached to that principal.
 */
-import type {X509Certificate} from 'node:crypto';
 import type {TLSSocket} from 'node:tls';
 import {
 	certificateFacts,
@@ -81,18 +80,21 @@ export function createAccessControl(
 				: refuse(5, 'only loopback clients are served without TLS identities');
 		}
 
+		const {tls} = connection;
 		const certificate = options.certificates
-			? peerCertificate(connection.tls)
+			? tls?.getPeerX509Certificate()
 			: undefined;
-		if (certificate && connection.tls) {
-			if (!connection.tls.authorized) {
+		if (certificate && tls) {
+			if (!tls.authorized) {
 				return refuse(
 					5,
-					`certificate refused: ${String(connection.tls.authorizationError)}`,
+					`certificate refused: ${String(tls.authorizationError)}`,
 				);
 			}
 
 			const facts = certificateFacts(certificate);
+			// A connect must not slip through in the poll interval after an edit.
+			revocations?.refresh();
 			if (revocations?.isRevoked(facts))
 				return refuse(5, `certificate ${facts.serial} is revoked`);
 			const name = principalOfCertificate(certificate);
@@ -157,12 +159,6 @@ export function describePrincipal(principal: Principal): string {
 	return principal.kind === 'local'
 		? 'local'
 		: `${principal.kind}:${principal.name}`;
-}
-
-function peerCertificate(
-	socket: TLSSocket | undefined,
-): X509Certificate | undefined {
-	return socket?.getPeerX509Certificate();
 }
 
 function refuse(code: 4 | 5, reason: string): Authentication {

@@ -12,6 +12,8 @@ import {
 } from './certificate-identity.js';
 
 export type RevocationList = {
+	/** Reads the file again if it changed since the last look (listeners are told). */
+	refresh(): void;
 	isRevoked(certificate: CertificateFacts): boolean;
 	/** Called after the file changed and was read again. */
 	onChange(listener: () => void): void;
@@ -65,9 +67,8 @@ export function openRevocationList(
 		onFileChange,
 	);
 	return {
+		refresh: onFileChange,
 		isRevoked(certificate) {
-			// A connect must not slip through in the poll interval after an edit.
-			onFileChange();
 			return (
 				entries.has(certificate.serial) ||
 				entries.has(normalizeSerial(certificate.fingerprint))
