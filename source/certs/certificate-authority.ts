@@ -195,14 +195,18 @@ function refuseToReplaceValid(
 	if (!existsSync(certFile)) return;
 	const current = new NodeX509Certificate(readFileSync(certFile));
 	const serial = normalizeSerial(current.serialNumber);
-	const revokedFile = caFiles(dir).revoked;
-	const revoked =
-		existsSync(revokedFile) &&
-		parseRevocations(readFileSync(revokedFile, 'utf8')).has(serial);
-	if (!revoked && Date.parse(current.validTo) > now)
+	if (!revokedSerials(dir).has(serial) && Date.parse(current.validTo) > now)
 		throw new CertificateAuthorityError(
 			`${certFile} is still valid (serial ${serial}); revoke it first to issue a new one`,
 		);
+}
+
+/** The serials (and fingerprints) in the folder's revocation list. */
+export function revokedSerials(dir: string): Set<string> {
+	const file = caFiles(dir).revoked;
+	return existsSync(file)
+		? parseRevocations(readFileSync(file, 'utf8'))
+		: new Set<string>();
 }
 
 export function readIssued(dir: string): IssuedEntry[] {

@@ -2,7 +2,6 @@
 shadow-tui certs: the secure setup's certificates. Prints where each file
 went and what to run next; never prints a key or a password.
 */
-import {existsSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {FlagValues} from '../command-line/parse-command-line.js';
 import {
@@ -13,10 +12,10 @@ import {
 	issueClientCertificate,
 	readIssued,
 	revokeCertificate,
+	revokedSerials,
 } from '../certs/certificate-authority.js';
 import {configDirectory} from '../config/paths.js';
 import {defaultPolicyFile} from '../security/policy-set.js';
-import {parseRevocations} from '../security/revocation-list.js';
 import {CommandFailure, UsageError} from './command-error.js';
 import type {Environment} from './run-command.js';
 
@@ -121,10 +120,7 @@ export async function runCerts(
 }
 
 function listIssued(dir: string): void {
-	const revokedFile = caFiles(dir).revoked;
-	const revoked = existsSync(revokedFile)
-		? parseRevocations(readFileSync(revokedFile, 'utf8'))
-		: new Set<string>();
+	const revoked = revokedSerials(dir);
 	const issued = readIssued(dir);
 	if (issued.length === 0) {
 		print(`nothing issued in ${dir}`);
