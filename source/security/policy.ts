@@ -14,17 +14,7 @@ NotResource, unknown variables) is refused when the policy is loaded: a
 policy that silently means something else is worse than none.
 */
 
-export type PolicyAction =
-	| 'iot:Connect'
-	| 'iot:Publish'
-	| 'iot:Subscribe'
-	| 'iot:Receive'
-	| 'iot:GetThingShadow'
-	| 'iot:UpdateThingShadow'
-	| 'iot:DeleteThingShadow'
-	| 'iot:ListNamedShadowsForThing';
-
-export const policyActions: readonly PolicyAction[] = [
+export const policyActions = [
 	'iot:Connect',
 	'iot:Publish',
 	'iot:Subscribe',
@@ -33,7 +23,9 @@ export const policyActions: readonly PolicyAction[] = [
 	'iot:UpdateThingShadow',
 	'iot:DeleteThingShadow',
 	'iot:ListNamedShadowsForThing',
-];
+] as const;
+
+export type PolicyAction = (typeof policyActions)[number];
 
 /** The resource of a request, without the ARN prefix: `topic/...`, `topicfilter/...`, `client/...`, `thing/...`. */
 export type PolicyResource = string;
