@@ -11,20 +11,16 @@ import {
 	type LocalService,
 	type SecurityConfig,
 } from '../../source/service/local-service.js';
-import {defaultEngineOptions} from '../../source/shadow/limits.js';
+import {withLimits} from '../../source/shadow/limits.js';
 
 /*
 Tests send bursts to one thing to test ordering, coalescing and fuzzing; they
 are not runaway devices. The per-thing rate limit has its own tests, which
 pass AWS's limits explicitly.
 */
-const burstTolerant: EngineOptions = {
-	...defaultEngineOptions,
-	limits: {
-		...defaultEngineOptions.limits,
-		requestsPerSecondPerThing: Number.POSITIVE_INFINITY,
-	},
-};
+const burstTolerant: EngineOptions = withLimits({
+	requestsPerSecondPerThing: Number.POSITIVE_INFINITY,
+});
 
 export async function temporaryDirectory(t: TestContext): Promise<string> {
 	const dir = await mkdtemp(join(tmpdir(), 'shadow-tui-test-'));
