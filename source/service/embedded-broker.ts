@@ -6,7 +6,6 @@ Nagle is off on every socket: with it, each QoS 1 round trip costs ~44-88 ms
 subscribe to and receive is decided by the access control (policies, as on
 AWS IoT Core); a plain (non-TLS) listener serves loopback clients only.
 */
-import {randomUUID} from 'node:crypto';
 import {
 	createServer as createHttpServer,
 	type IncomingMessage,
@@ -35,6 +34,10 @@ import {isLoopback} from '../security/loopback.js';
 import {resources, type Access, type PolicyAction} from '../security/policy.js';
 import {awsLimits} from '../shadow/limits.js';
 import {parseShadowTopic} from '../shadow/topics.js';
+import {
+	startPresenceEvents,
+	type PresenceRecording,
+} from './presence-events.js';
 
 export type TlsFiles = {
 	readonly cert: Buffer | string;
@@ -50,6 +53,8 @@ export type EmbeddedBrokerOptions = {
 	readonly tls?: TlsFiles;
 	/** Who may connect, and what each client may do. */
 	readonly access: AccessControl;
+	/** Remember connected clients, so their wills outlive a crash (presence-events.ts). */
+	readonly presence?: PresenceRecording;
 	readonly log: Logger;
 };
 
@@ -219,7 +224,10 @@ export async function startEmbeddedBroker(
 		aedes.handle(origin.conn, request);
 	};
 
-	const presence = startPresenceEvents(aedes);
+	const presence = startPresenceEvents(aedes, {
+		log,
+		recording: options.presence,
+	});
 	const servers: (NetServer | HttpServer)[] = [];
 	try {
 		const mqttServer = options.tls
@@ -272,6 +280,7 @@ export async function startEmbeddedBroker(
 			},
 		};
 	} catch (error: unknown) {
+		presence.stop();
 		await closeAll(aedes, servers);
 		throw error;
 	}
@@ -399,83 +408,4 @@ async function closeAll(
 
 export function urlHost(host: string): string {
 	return host.includes(':') ? `[${host}]` : host;
-}
-
-/*
-AWS IoT lifecycle events: $aws/events/presence/connected|disconnected/CLIENTID
-with AWS's payload fields, so a console can tell whether a device is online.
-*/
-function startPresenceEvents(aedes: Aedes): {stop(): void} {
-	const versions = new Map<string, number>();
-	const sessions = new WeakMap<Client, string>();
-	let stopped = false;
-
-	const emit = (
-		client: Client,
-		eventType: 'connected' | 'disconnected',
-		extra: Record<string, unknown>,
-	) => {
-		if (stopped) return;
-		const versionNumber = versions.get(client.id) ?? 0;
-		const payload = {
-			clientId: client.id,
-			timestamp: Date.now(),
-			eventType,
-			sessionIdentifier: sessions.get(client) ?? randomUUID(),
-			principalIdentifier: principalOf(client),
-			...extra,
-			versionNumber,
-		};
-		aedes.publish(
-			{
-				cmd: 'publish',
-				topic: `$aws/events/presence/${eventType}/${client.id}`,
-				payload: Buffer.from(JSON.stringify(payload)),
-				qos: 1,
-				retain: false,
-				dup: false,
-			},
-			() => undefined,
-		);
-	};
-
-	const onReady = (client: Client) => {
-		sessions.set(client, randomUUID());
-		versions.set(client.id, (versions.get(client.id) ?? -1) + 1);
-		emit(client, 'connected', {
-			ipAddress: (client.conn as {remoteAddress?: string}).remoteAddress ?? '',
-		});
-	};
-
-	const onDisconnect = (client: Client) => {
-		const clean =
-			(client as unknown as {_disconnected?: boolean})._disconnected === true;
-		emit(client, 'disconnected', {
-			clientInitiatedDisconnect: clean,
-			disconnectReason: clean
-				? 'CLIENT_INITIATED_DISCONNECT'
-				: 'CONNECTION_LOST',
-		});
-	};
-
-	aedes.on('clientReady', onReady);
-	aedes.on('clientDisconnect', onDisconnect);
-	return {
-		stop() {
-			stopped = true;
-			aedes.off('clientReady', onReady);
-			aedes.off('clientDisconnect', onDisconnect);
-		},
-	};
-}
-
-function principalOf(client: Client): string {
-	const socket = client.conn as Partial<TLSSocket>;
-	// getPeerCertificate() returns {} when the client sent none, whatever its type says.
-	const certificate = socket.getPeerCertificate?.() as
-		{fingerprint256?: string} | undefined;
-	return (
-		certificate?.fingerprint256?.replaceAll(':', '').toLowerCase() ??
-		'anonymous'
-	);
 }

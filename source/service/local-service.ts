@@ -9,6 +9,10 @@ import {connectMqtt, type MqttConnection} from '../client/connect-mqtt.js';
 import type {Logger} from '../log/logger.js';
 import {defaultEngineOptions, type EngineOptions} from '../shadow/limits.js';
 import {requestTopicFilters} from '../shadow/topics.js';
+import {
+	openPresenceStore,
+	type PresenceStore,
+} from '../store/presence-store.js';
 import {openShadowStore, type ShadowStore} from '../store/shadow-store.js';
 import {
 	startEmbeddedBroker,
@@ -82,6 +86,8 @@ export async function startLocalService(
 			: {}),
 	});
 	let embedded: EmbeddedBroker | undefined;
+	// The embedded broker's connected clients; an external broker keeps its own wills.
+	let presence: PresenceStore | undefined;
 	let external: MqttClient | undefined;
 	let http: HttpApi | undefined;
 	try {
@@ -98,12 +104,14 @@ export async function startLocalService(
 				});
 			};
 		} else {
+			presence = openPresenceStore(config.dataFile);
 			embedded = await startEmbeddedBroker({
 				host: config.host,
 				port: config.port,
 				...(config.wsPort === undefined ? {} : {wsPort: config.wsPort}),
 				...(config.tls ? {tls: config.tls} : {}),
 				access,
+				presence: {store: presence},
 				log,
 			});
 			const broker = embedded;
@@ -155,11 +163,13 @@ export async function startLocalService(
 			close: async () => {
 				await service.close();
 				await shutdown(http, embedded, external, store);
+				presence?.close();
 				access.close();
 			},
 		};
 	} catch (error: unknown) {
 		await shutdown(http, embedded, external, store);
+		presence?.close();
 		access.close();
 		throw error;
 	}
