@@ -24,7 +24,7 @@ function section(targetBytes: number, salt: number): JsonObject {
 	return result;
 }
 
-function documentOf(bytes: number, salt: number): string {
+export function documentOf(bytes: number, salt: number): string {
 	return JSON.stringify({
 		state: {
 			desired: section(bytes / 2 - 30, salt),

@@ -2,6 +2,7 @@
 npm run bench: every benchmark prints ratios against a baseline measured in
 the same run, because absolute numbers on the shared machine are not stable.
 */
+import {benchBoundedWalk} from './bounded-walk.bench.js';
 import {benchConsole} from './console.bench.js';
 import {benchEngine} from './engine.bench.js';
 import {benchFleet} from './fleet.bench.js';
@@ -11,6 +12,7 @@ import {benchService} from './service.bench.js';
 const only = process.argv[2];
 const suites: Record<string, () => Promise<string[]> | string[]> = {
 	engine: benchEngine,
+	walk: benchBoundedWalk,
 	service: benchService,
 	console: benchConsole,
 	fleet: benchFleet,

@@ -16,6 +16,7 @@ import {
 	type JsonObject,
 	type JsonValue,
 } from './json.js';
+import {shapeOf} from './json-shape.js';
 import type {ShadowLimits} from './limits.js';
 
 export type StatePatch = {
@@ -148,52 +149,19 @@ function checkState(
 	}
 
 	// Check 11 (null in arrays) precedes check 12 (depth) across both sections.
-	for (const section of [desired, reported]) {
-		if (isJsonObject(section) && hasNullInArray(section)) {
-			return reject(400, messages.invalidJson);
-		}
+	const shapes = [desired, reported].map((section) =>
+		isJsonObject(section) ? shapeOf(section) : undefined,
+	);
+	if (shapes.some((shape) => shape?.nullInArray || shape?.nonFinite)) {
+		// 1e400 parses to Infinity, which would be stored as null: refuse it as JSON that cannot be held.
+		return reject(400, messages.invalidJson);
 	}
 
-	for (const section of [desired, reported]) {
-		if (isJsonObject(section) && depthOf(section) > limits.maxDepth) {
-			return tooDeep(limits.maxDepth);
-		}
+	if (shapes.some((shape) => shape && shape.depth > limits.maxDepth)) {
+		return tooDeep(limits.maxDepth);
 	}
 
 	return undefined;
-}
-
-function hasNullInArray(value: JsonValue): boolean {
-	if (Array.isArray(value)) {
-		for (const item of value) {
-			if (item === null || hasNullInArray(item)) return true;
-		}
-
-		return false;
-	}
-
-	if (isJsonObject(value)) {
-		for (const key in value) {
-			if (hasNullInArray(value[key] as JsonValue)) return true;
-		}
-	}
-
-	return false;
-}
-
-/** Container levels, the section object itself being level 1 (§3.4). */
-export function depthOf(value: JsonValue): number {
-	let deepest = 0;
-	if (Array.isArray(value)) {
-		for (const item of value) deepest = Math.max(deepest, depthOf(item));
-	} else if (isJsonObject(value)) {
-		for (const key in value)
-			deepest = Math.max(deepest, depthOf(value[key] as JsonValue));
-	} else {
-		return 0;
-	}
-
-	return deepest + 1;
 }
 
 /**
