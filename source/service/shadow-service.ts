@@ -117,13 +117,12 @@ export function createShadowService(
 			{address: ShadowAddress; record: ShadowRecord}
 		>();
 		const outcomes = batch.map((pending) => {
-			const key = addressKey(pending.address);
-			const record = changes.has(key)
-				? changes.get(key)?.record
-				: store.load(pending.address);
-			const outcome = run(pending, record, changes);
+			const outcome = runGuarded(pending, changes);
 			if (outcome.ok && 'shadow' in outcome)
-				changes.set(key, {address: pending.address, record: outcome.shadow});
+				changes.set(addressKey(pending.address), {
+					address: pending.address,
+					record: outcome.shadow,
+				});
 			return outcome;
 		});
 
@@ -146,8 +145,54 @@ export function createShadowService(
 				failed && outcome.ok && 'shadow' in outcome
 					? internalFailure(pending, outcome)
 					: outcome;
-			reply(pending, final);
+			try {
+				reply(pending, final);
+			} catch (error: unknown) {
+				logFailure('reply', pending, error);
+			}
+
 			pending.resolve(final);
+		}
+	}
+
+	/** One request that throws is answered 500; the rest of its batch, and the process, go on. */
+	function runGuarded(
+		pending: Pending,
+		changes: ReadonlyMap<
+			string,
+			{address: ShadowAddress; record: ShadowRecord}
+		>,
+	): AnyOutcome {
+		try {
+			const key = addressKey(pending.address);
+			const record = changes.has(key)
+				? changes.get(key)?.record
+				: store.load(pending.address);
+			return run(pending, record, changes);
+		} catch (error: unknown) {
+			logFailure('request', pending, error);
+			return internalFailure(pending);
+		}
+	}
+
+	function logFailure(stage: string, pending: Pending, error: unknown): void {
+		log.error(`internal error in a ${stage}; answered 500`, {
+			thingName: pending.address.thingName,
+			shadowName: pending.address.shadowName,
+			operation: pending.operation,
+			channel: pending.channel,
+			clientToken: readableToken(pending.payload),
+			error:
+				error instanceof Error ? (error.stack ?? error.message) : String(error),
+		});
+	}
+
+	function readableToken(payload: Payload): string | undefined {
+		try {
+			const token = parseTokenOnly(payload, options.limits);
+			return token.ok ? token.value.clientToken : undefined;
+		} catch {
+			return undefined;
 		}
 	}
 
@@ -213,12 +258,12 @@ export function createShadowService(
 		return count;
 	}
 
-	function internalFailure(pending: Pending, outcome: AnyOutcome): AnyOutcome {
+	function internalFailure(pending: Pending, outcome?: AnyOutcome): AnyOutcome {
 		const rejection = reject(500, messages.internalFailure);
 		const clientToken =
-			outcome.ok && 'accepted' in outcome
+			outcome?.ok && 'accepted' in outcome
 				? outcome.accepted.clientToken
-				: undefined;
+				: readableToken(pending.payload);
 		return {
 			ok: false,
 			rejection,
@@ -276,35 +321,50 @@ export function createShadowService(
 		}
 	}
 
+	function receive(topic: string, payload: Buffer): void {
+		if (closed) return;
+		const parsed = parseShadowTopic(topic, options.limits);
+		if (parsed.kind === 'other' || parsed.topic.reply !== undefined) return;
+		if (parsed.kind === 'bad-name') {
+			log.info('request refused: invalid name', {
+				topic,
+				message: parsed.rejection.message,
+			});
+			rejectEarly(topic, payload, parsed.rejection);
+			return;
+		}
+
+		const {thingName, shadowName, operation} = parsed.topic;
+		if (!limiter.take(thingName)) {
+			rejectEarly(topic, payload, throttled);
+			return;
+		}
+
+		enqueue({
+			address: {thingName, shadowName},
+			operation,
+			payload,
+			channel: 'mqtt',
+			topic,
+			resolve: () => undefined,
+		});
+	}
+
 	return {
 		options,
 		handleMessage(topic, payload) {
-			if (closed) return;
-			const parsed = parseShadowTopic(topic, options.limits);
-			if (parsed.kind === 'other' || parsed.topic.reply !== undefined) return;
-			if (parsed.kind === 'bad-name') {
-				log.info('request refused: invalid name', {
+			try {
+				receive(topic, payload);
+			} catch (error: unknown) {
+				log.error('internal error on a shadow topic; answered 500', {
 					topic,
-					message: parsed.rejection.message,
+					error:
+						error instanceof Error
+							? (error.stack ?? error.message)
+							: String(error),
 				});
-				rejectEarly(topic, payload, parsed.rejection);
-				return;
+				rejectEarly(topic, payload, reject(500, messages.internalFailure));
 			}
-
-			const {thingName, shadowName, operation} = parsed.topic;
-			if (!limiter.take(thingName)) {
-				rejectEarly(topic, payload, throttled);
-				return;
-			}
-
-			enqueue({
-				address: {thingName, shadowName},
-				operation,
-				payload,
-				channel: 'mqtt',
-				topic,
-				resolve: () => undefined,
-			});
 		},
 		async request(address, operation, payload) {
 			if (closed) throw new Error('the shadow service is closed');
