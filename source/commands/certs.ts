@@ -87,7 +87,10 @@ export async function runCerts(
 			case 'user': {
 				const password = await readPassword(environment);
 				const file = await addUser(dir, name ?? '', password);
-				print(`stored a password hash for ${name ?? ''} in ${file}`);
+				print(
+					`stored a password hash for ${name ?? ''} in ${file}`,
+					'  a running service takes it within a second; sessions signed in with an old password are disconnected',
+				);
 				return 0;
 			}
 
@@ -97,7 +100,7 @@ export async function runCerts(
 					...revoked.map(
 						(entry) => `revoked ${entry.principal} (serial ${entry.serial})`,
 					),
-					`  written to ${caFiles(dir).revoked}; a running service disconnects it now`,
+					`  written to ${caFiles(dir).revoked}; a running service disconnects it within a second`,
 				);
 				return 0;
 			}

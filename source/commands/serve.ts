@@ -10,8 +10,9 @@ import {dataDirectory} from '../config/paths.js';
 import {createLogger, type LogLevel} from '../log/logger.js';
 import {startLocalService} from '../service/local-service.js';
 import {isLoopback} from '../security/loopback.js';
-import {parseUsers, type UserTable} from '../security/passwords.js';
+import {parseUsers, type UserHashes} from '../security/passwords.js';
 import {parsePolicySet, type PolicySet} from '../security/policy-set.js';
+import {openUserFile} from '../security/user-file.js';
 import {withLimits} from '../shadow/limits.js';
 import {CommandFailure, UsageError} from './command-error.js';
 import {readFileFlag} from './read-file-flag.js';
@@ -101,7 +102,17 @@ export async function runServe(
 
 	const security = {
 		...(policyFile ? {policies: loadPolicies(policyFile)} : {}),
-		...(usersFile ? {users: loadUsers(usersFile)} : {}),
+		// Read again whenever it changes: a changed or removed password takes effect at once.
+		...(usersFile
+			? {
+					users: openUserFile(usersFile, {
+						initial: loadUsers(usersFile),
+						onProblem(message) {
+							log.warn('users file', {problem: message});
+						},
+					}),
+				}
+			: {}),
 		...(revoked ? {revocationFile: revoked} : {}),
 	};
 	const rateLimit = (flags.rateLimit as number | undefined) ?? 20;
@@ -200,7 +211,7 @@ function loadPolicies(file: string): PolicySet {
 	return parsed.set;
 }
 
-function loadUsers(file: string): UserTable {
+function loadUsers(file: string): UserHashes {
 	const parsed = parseUsers(readJsonFlag('--users', file));
 	if (!parsed.ok) throw new CommandFailure(`--users ${file}: ${parsed.error}`);
 	return parsed.users;

@@ -2,6 +2,8 @@
 Listing the fleet: live shadows filtered by a name pattern and a query, one
 page at a time, each summarised the way the fleet table shows it (version,
 online, how many keys differ, when it last changed), optionally with state.
+Visibility is checked first: a caller's pattern and query only ever run over
+the shadows it may read.
 */
 import {computeDelta} from '../shadow/compute-delta.js';
 import type {JsonObject} from '../shadow/json.js';
@@ -54,8 +56,9 @@ export function listShadows(
 			address.shadowName !== filter.shadowName
 		)
 			return true;
-		if (pattern && !pattern.test(address.thingName)) return true;
+		// What the caller may not see costs it nothing beyond this check.
 		if (filter.visible && !filter.visible(address.thingName)) return true;
+		if (pattern && !pattern.test(address.thingName)) return true;
 		const {desired, reported} = shadow.state;
 		const delta = computeDelta(
 			desired,

@@ -7,6 +7,11 @@ name the shadow itself: thing, shadow, version. Values are JSON: "text",
 numbers, true, false, null. Operators: = != > >= < <=, and ~ for a name
 pattern ("coffee-*"). A path that is absent equals null. Comparisons of
 different types are false. Errors name the column and what was expected.
+
+Queries come from clients, so their size is bounded before anything else:
+the text's length, how deep parentheses and NOT nest (the parser and the
+matcher recurse once per level), and each pattern's length. AND and OR
+chains are kept as flat lists, so a long chain adds no depth.
 */
 import {
 	isJsonObject,
@@ -14,7 +19,11 @@ import {
 	type JsonObject,
 	type JsonValue,
 } from '../shadow/json.js';
-import {namePattern} from './name-pattern.js';
+import {
+	checkNamePattern,
+	namePattern,
+	type NamePattern,
+} from './name-pattern.js';
 
 export type ShadowFacts = {
 	readonly thingName: string;
@@ -25,15 +34,24 @@ export type ShadowFacts = {
 	readonly delta?: JsonObject;
 };
 
+export const queryLimits = {
+	/** Characters in a query. */
+	maxLength: 4096,
+	/** Parentheses and NOTs inside one another. */
+	maxDepth: 32,
+} as const;
+
 type Operator = '=' | '!=' | '>' | '>=' | '<' | '<=' | '~';
 export type Query =
-	| {readonly kind: 'and' | 'or'; readonly left: Query; readonly right: Query}
+	| {readonly kind: 'and' | 'or'; readonly operands: readonly Query[]}
 	| {readonly kind: 'not'; readonly operand: Query}
 	| {
 			readonly kind: 'compare';
 			readonly path: readonly string[];
 			readonly operator: Operator;
 			readonly value: JsonValue;
+			/** For `~`: the value, compiled once. */
+			readonly pattern?: NamePattern;
 	  };
 
 export type ParsedQuery =
@@ -117,6 +135,11 @@ function tokenize(text: string): Token[] {
 }
 
 export function parseQuery(text: string): ParsedQuery {
+	if (text.length > queryLimits.maxLength)
+		return {
+			ok: false,
+			error: `invalid query: a query has at most ${queryLimits.maxLength} characters (this one has ${text.length})`,
+		};
 	let tokens: Token[];
 	try {
 		tokens = tokenize(text);
@@ -141,26 +164,43 @@ export function parseQuery(text: string): ParsedQuery {
 		return false;
 	};
 
+	let depth = 0;
+	const deeper = <T>(at: Token, parse: () => T): T => {
+		if (++depth > queryLimits.maxDepth)
+			throw new QueryError(
+				`more than ${queryLimits.maxDepth} levels of parentheses and NOT at column ${at.at + 1}`,
+			);
+		const result = parse();
+		depth--;
+		return result;
+	};
+
 	const or = (): Query => {
-		let left = and();
-		while (keyword('OR')) left = {kind: 'or', left, right: and()};
-		return left;
+		const first = and();
+		const operands = [first];
+		while (keyword('OR')) operands.push(and());
+		return operands.length === 1 ? first : {kind: 'or', operands};
 	};
 
 	const and = (): Query => {
-		let left = not();
-		while (keyword('AND')) left = {kind: 'and', left, right: not()};
-		return left;
+		const first = not();
+		const operands = [first];
+		while (keyword('AND')) operands.push(not());
+		return operands.length === 1 ? first : {kind: 'and', operands};
 	};
 
-	const not = (): Query =>
-		keyword('NOT') ? {kind: 'not', operand: not()} : primary();
+	const not = (): Query => {
+		const token = peek();
+		return token && keyword('NOT')
+			? deeper(token, () => ({kind: 'not', operand: not()}))
+			: primary();
+	};
 
 	const primary = (): Query => {
 		const token = peek();
 		if (token?.kind === 'open') {
 			position++;
-			const inner = or();
+			const inner = deeper(token, or);
 			if (peek()?.kind !== 'close')
 				throw new QueryError(`expected ')' at ${where()}`);
 			position++;
@@ -200,8 +240,20 @@ export function parseQuery(text: string): ParsedQuery {
 				`expected a value ("text", a number, true, false or null) at ${where()}`,
 			);
 		position++;
-		if (operator.text === '~' && typeof value.value !== 'string')
-			throw new QueryError(`~ takes a "pattern" at column ${value.at + 1}`);
+		if (operator.text === '~') {
+			if (typeof value.value !== 'string')
+				throw new QueryError(`~ takes a "pattern" at column ${value.at + 1}`);
+			const problem = checkNamePattern(value.value);
+			if (problem) throw new QueryError(`${problem} at column ${value.at + 1}`);
+			return {
+				kind: 'compare',
+				path,
+				operator: '~',
+				value: value.value,
+				pattern: namePattern(value.value),
+			};
+		}
+
 		return {
 			kind: 'compare',
 			path,
@@ -244,14 +296,15 @@ function valueAt(facts: ShadowFacts, path: readonly string[]): JsonValue {
 	return node ?? null;
 }
 
+/** Recurses once per level of the query, which parseQuery bounds. */
 export function matches(query: Query, facts: ShadowFacts): boolean {
 	switch (query.kind) {
 		case 'and': {
-			return matches(query.left, facts) && matches(query.right, facts);
+			return query.operands.every((operand) => matches(operand, facts));
 		}
 
 		case 'or': {
-			return matches(query.left, facts) || matches(query.right, facts);
+			return query.operands.some((operand) => matches(operand, facts));
 		}
 
 		case 'not': {
@@ -271,10 +324,10 @@ export function matches(query: Query, facts: ShadowFacts): boolean {
 				}
 
 				case '~': {
-					return (
-						typeof actual === 'string' &&
-						namePattern(expected as string).test(actual)
-					);
+					const pattern =
+						query.pattern ??
+						(typeof expected === 'string' ? namePattern(expected) : undefined);
+					return typeof actual === 'string' && pattern?.test(actual) === true;
 				}
 
 				default: {

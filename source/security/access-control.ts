@@ -5,6 +5,14 @@ the service trusts loopback clients and refuses everyone else, as it always
 has. With identities, every client proves who it is (a certificate signed by
 the CA, valid today and not revoked, or a username and password) and every
 action is checked against the policies attached to that principal.
+
+A principal stays current only while what proved it still holds: its
+certificate is not in the revocation list, and its user's password is the
+one it signed in with (not changed, the user not removed). The broker asks
+isCurrent() of its open sessions whenever the revocation list or the users
+file changes, and the HTTP API on every request, so an edit takes effect on
+open connections too. Password
+tries go through the sign-in throttle first (sign-in-throttle.ts).
 */
 import type {TLSSocket} from 'node:tls';
 import {
@@ -12,11 +20,15 @@ import {
 	principalOfCertificate,
 	type CertificateFacts,
 } from './certificate-identity.js';
-import {verifyPassword, type UserTable} from './passwords.js';
+import {verifyPassword, type UserHashes, type UserTable} from './passwords.js';
 import {bindPolicy, type Access, type Policy} from './policy.js';
 import type {PolicySet, PrincipalName} from './policy-set.js';
 import type {RevocationList} from './revocation-list.js';
 import {isLoopback} from './loopback.js';
+import {
+	createSignInThrottle,
+	type SignInThrottleSettings,
+} from './sign-in-throttle.js';
 
 export type Principal =
 	| {readonly kind: 'local'}
@@ -33,6 +45,8 @@ export type Authentication =
 			readonly code: 4 | 5;
 			/** For the log; never contains a secret. */
 			readonly reason: string;
+			/** Set when refused for too many failed sign-ins: no password was checked. */
+			readonly retryAfterSeconds?: number;
 	  };
 
 export type ConnectionFacts = {
@@ -49,9 +63,10 @@ export type AccessControl = {
 	authenticate(connection: ConnectionFacts): Promise<Authentication>;
 	/** What a principal may do over a connection with this client id (none for HTTP). */
 	accessFor(principal: Principal, clientId?: string): Access;
-	/** Called with the revocation list after it changed. */
-	onRevocationChange(listener: () => void): void;
-	isRevoked(principal: Principal): boolean;
+	/** Called after the revocation list or the users changed: some principals may no longer be current. */
+	onCredentialsChange(listener: () => void): void;
+	/** False once the principal's certificate is revoked, or its password changed or its user was removed. */
+	isCurrent(principal: Principal): boolean;
 	close(): void;
 };
 
@@ -61,6 +76,9 @@ export type AccessControlOptions = {
 	readonly policies: PolicySet;
 	readonly users?: UserTable;
 	readonly revocations?: RevocationList;
+	/** Milliseconds, for the sign-in throttle. */
+	readonly clock?: () => number;
+	readonly signInThrottle?: SignInThrottleSettings;
 };
 
 const allowEverything: Access = {allows: () => true};
@@ -70,6 +88,14 @@ export function createAccessControl(
 ): AccessControl {
 	const {policies, users, revocations} = options;
 	const identitiesRequired = options.certificates || users !== undefined;
+	const currentUsers = (): UserHashes | undefined =>
+		users === undefined || !('current' in users) ? users : users.current();
+	const throttle = createSignInThrottle(
+		options.clock ?? Date.now,
+		options.signInThrottle,
+	);
+	// The hash each user principal signed in with: it is current while the file still holds it.
+	const signedInWith = new WeakMap<Principal, string>();
 
 	async function authenticate(
 		connection: ConnectionFacts,
@@ -110,18 +136,43 @@ export function createAccessControl(
 			};
 		}
 
-		if (connection.username !== undefined && users) {
+		const table = currentUsers();
+		if (connection.username !== undefined && table) {
+			const {username} = connection;
 			if (!connection.tls && !isLoopback(connection.remoteAddress))
 				return refuse(5, 'passwords are accepted only over TLS');
-			const valid = await verifyPassword(
-				users,
-				connection.username,
-				connection.password ?? '',
-			);
-			if (!valid)
-				return refuse(4, `wrong password for user '${connection.username}'`);
-			const name: PrincipalName = {kind: 'user', name: connection.username};
-			return {ok: true, principal: {...name, policy: policies.policyFor(name)}};
+			const ticket = throttle.begin({
+				address: connection.remoteAddress,
+				user: username,
+			});
+			if (!ticket.ok) {
+				const seconds = Math.max(1, Math.ceil(ticket.retryAfterMs / 1000));
+				return {
+					ok: false,
+					code: 5,
+					reason: `${ticket.reason} (user '${logName(username)}'); no password checked, try again in ${seconds} s`,
+					retryAfterSeconds: seconds,
+				};
+			}
+
+			const stored = table.get(username);
+			let valid = false;
+			try {
+				valid = await verifyPassword(
+					table,
+					username,
+					connection.password ?? '',
+				);
+			} finally {
+				ticket.finish(valid);
+			}
+
+			if (!valid || stored === undefined)
+				return refuse(4, `wrong password for user '${logName(username)}'`);
+			const name: PrincipalName = {kind: 'user', name: username};
+			const principal: Principal = {...name, policy: policies.policyFor(name)};
+			signedInWith.set(principal, stored);
+			return {ok: true, principal};
 		}
 
 		return refuse(5, 'no client certificate and no username');
@@ -139,18 +190,22 @@ export function createAccessControl(
 					: {}),
 			});
 		},
-		onRevocationChange(listener) {
+		onCredentialsChange(listener) {
 			revocations?.onChange(listener);
+			if (users !== undefined && 'current' in users) users.onChange(listener);
 		},
-		isRevoked(principal) {
+		isCurrent(principal) {
+			if (principal.kind === 'local') return true;
+			if (principal.certificate)
+				return !(revocations?.isRevoked(principal.certificate) ?? false);
+			const stored = signedInWith.get(principal);
 			return (
-				principal.kind !== 'local' &&
-				principal.certificate !== undefined &&
-				(revocations?.isRevoked(principal.certificate) ?? false)
+				stored !== undefined && currentUsers()?.get(principal.name) === stored
 			);
 		},
 		close() {
 			revocations?.close();
+			if (users !== undefined && 'current' in users) users.close();
 		},
 	};
 }
@@ -159,6 +214,11 @@ export function describePrincipal(principal: Principal): string {
 	return principal.kind === 'local'
 		? 'local'
 		: `${principal.kind}:${principal.name}`;
+}
+
+/** A user name as the log shows it: a guess may be long, or not a name at all. */
+function logName(name: string): string {
+	return name.length > 64 ? `${name.slice(0, 64)}…` : name;
 }
 
 function refuse(code: 4 | 5, reason: string): Authentication {

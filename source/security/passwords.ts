@@ -23,11 +23,23 @@ export async function hashPassword(password: string): Promise<string> {
 	].join('$');
 }
 
-export type UserTable = ReadonlyMap<string, string>;
+/** User name -> stored scrypt hash. */
+export type UserHashes = ReadonlyMap<string, string>;
+
+/** Users that follow their file, read again whenever it changes (user-file.ts). */
+export type LiveUsers = {
+	current(): UserHashes;
+	/** Called after the users changed. */
+	onChange(listener: () => void): void;
+	close(): void;
+};
+
+/** What the access control asks about passwords: a fixed table, or one that follows its file. */
+export type UserTable = UserHashes | LiveUsers;
 
 export function parseUsers(
 	document: unknown,
-): {ok: true; users: UserTable} | {ok: false; error: string} {
+): {ok: true; users: UserHashes} | {ok: false; error: string} {
 	const users = (document as {users?: unknown} | null)?.users;
 	if (typeof users !== 'object' || users === null || Array.isArray(users))
 		return {
@@ -50,7 +62,7 @@ export function parseUsers(
 const decoy = `scrypt$${cost.N}$${cost.r}$${cost.p}$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(keyLength).toString('base64')}`;
 
 export async function verifyPassword(
-	users: UserTable,
+	users: UserHashes,
 	name: string,
 	password: string,
 ): Promise<boolean> {

@@ -9,12 +9,8 @@ A file holding a single AWS policy document (with a Statement) applies it to
 every principal. A principal no entry names gets no policy, so nothing is
 allowed: the safe default for a name nobody thought of.
 */
-import {
-	combinePolicies,
-	globSource,
-	parsePolicy,
-	type Policy,
-} from './policy.js';
+import {combinePolicies, parsePolicy, type Policy} from './policy.js';
+import {matchesWildcard, parseWildcard, type Wildcard} from './wildcard.js';
 
 /** Who a connection is: a device certificate's thing, an app certificate, or a user with a password. */
 export type PrincipalName = {
@@ -133,7 +129,7 @@ export function parsePolicySet(document: unknown): PolicySetResult {
 		parsed.set(name, result.policy);
 	}
 
-	const attachments: {pattern: RegExp; policies: Policy[]}[] = [];
+	const attachments: {pattern: Wildcard; policies: Policy[]}[] = [];
 	for (const [selector, names] of Object.entries(attach)) {
 		const match = /^(thing|app|user):(.+)$/.exec(selector);
 		if (!match)
@@ -163,7 +159,7 @@ export function parsePolicySet(document: unknown): PolicySetResult {
 				const key = `${principal.kind}:${principal.name}`;
 				return combinePolicies(
 					attachments
-						.filter((attachment) => attachment.pattern.test(key))
+						.filter((attachment) => matchesWildcard(attachment.pattern, key))
 						.flatMap((attachment) => attachment.policies),
 				);
 			},
@@ -171,9 +167,9 @@ export function parsePolicySet(document: unknown): PolicySetResult {
 	};
 }
 
-function selectorPattern(selector: string): RegExp {
+function selectorPattern(selector: string): Wildcard {
 	// `?` is a literal here: only `*` is documented for selectors.
-	return new RegExp(`^${globSource(selector.replaceAll('?', '*'))}$`, 's');
+	return parseWildcard(selector, {questionMark: 'literal'});
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

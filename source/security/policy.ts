@@ -12,7 +12,18 @@ resource whose variable has no value (an app has no thing name) matches
 nothing. Anything we cannot evaluate faithfully (Condition, NotAction,
 NotResource, unknown variables) is refused when the policy is loaded: a
 policy that silently means something else is worse than none.
+
+Topics are the client's, up to the message size long, so patterns are
+matched without regular expressions (wildcard.ts) and the decisions a
+connection remembers are bounded in size (verdict-cache.ts).
 */
+import {createVerdictCache, type VerdictCache} from './verdict-cache.js';
+import {
+	literalWildcard,
+	matchesWildcard,
+	parseWildcard,
+	type Wildcard,
+} from './wildcard.js';
 
 export const policyActions = [
 	'iot:Connect',
@@ -42,7 +53,8 @@ const knownVariables = new Set<string>([
 
 type Statement = {
 	readonly effect: 'Allow' | 'Deny';
-	readonly actions: readonly RegExp[];
+	/** Lower case: actions compare without regard to case, as on AWS. */
+	readonly actions: readonly Wildcard[];
 	/** Resource patterns with ${...} variables still in them. */
 	readonly resources: readonly string[];
 };
@@ -79,10 +91,10 @@ export function parsePolicy(document: unknown): PolicyResult {
 		const resources = stringList(item.Resource);
 		if (!resources)
 			return fail(`${where}: Resource must be a string or a list`);
-		const actionPatterns: RegExp[] = [];
+		const actionPatterns: Wildcard[] = [];
 		for (const action of actions) {
-			const pattern = globRegExp(action, 'i');
-			if (!policyActions.some((known) => pattern.test(known)))
+			const pattern = parseWildcard(action.toLowerCase());
+			if (!policyActions.some((known) => matchesAction(pattern, known)))
 				return fail(`${where}: unknown action '${action}'`);
 			actionPatterns.push(pattern);
 		}
@@ -124,7 +136,11 @@ export type Access = {
 };
 
 /** The policy with one connection's variables filled in, ready to answer many requests. */
-export function bindPolicy(policy: Policy, variables: PolicyVariables): Access {
+export function bindPolicy(
+	policy: Policy,
+	variables: PolicyVariables,
+	verdicts: VerdictCache = createVerdictCache(),
+): Access {
 	const compiled = policy.statements.map((statement) => ({
 		effect: statement.effect,
 		actions: statement.actions,
@@ -133,7 +149,6 @@ export function bindPolicy(policy: Policy, variables: PolicyVariables): Access {
 			return bound === undefined ? [] : [bound];
 		}),
 	}));
-	const verdicts = new Map<string, boolean>();
 	return {
 		allows(action, resource) {
 			const key = `${action}\n${resource}`;
@@ -142,21 +157,29 @@ export function bindPolicy(policy: Policy, variables: PolicyVariables): Access {
 			let allowed = false;
 			let denied = false;
 			for (const statement of compiled) {
-				if (!statement.actions.some((pattern) => pattern.test(action)))
+				if (
+					!statement.actions.some((pattern) => matchesAction(pattern, action))
+				)
 					continue;
-				if (!statement.resources.some((pattern) => pattern.test(resource)))
+				if (
+					!statement.resources.some((pattern) =>
+						matchesWildcard(pattern, resource),
+					)
+				)
 					continue;
 				if (statement.effect === 'Deny') denied = true;
 				else allowed = true;
 			}
 
 			const verdict = allowed && !denied;
-			// Bounded: a client cycling through topics must not grow this without limit.
-			if (verdicts.size > 1000) verdicts.clear();
 			verdicts.set(key, verdict);
 			return verdict;
 		},
 	};
+}
+
+function matchesAction(pattern: Wildcard, action: string): boolean {
+	return matchesWildcard(pattern, action.toLowerCase());
 }
 
 /** Resource string for a request, to compare with a policy's resources. */
@@ -170,8 +193,8 @@ export const resources = {
 function bindVariables(
 	resource: string,
 	variables: PolicyVariables,
-): RegExp | undefined {
-	let source = '';
+): Wildcard | undefined {
+	let pattern: Wildcard = [];
 	let rest = resource;
 	for (;;) {
 		const start = rest.indexOf('${');
@@ -180,11 +203,15 @@ function bindVariables(
 		const name = rest.slice(start + 2, end) as keyof PolicyVariables;
 		const value = variables[name];
 		if (value === undefined) return undefined;
-		source += globSource(rest.slice(0, start)) + escapeRegExp(value);
+		// concat, not push(...): a client id can be longer than an argument list may be.
+		pattern = pattern.concat(
+			parseWildcard(rest.slice(0, start)),
+			literalWildcard(value),
+		);
 		rest = rest.slice(end + 1);
 	}
 
-	return new RegExp(`^${source}${globSource(rest)}$`, 's');
+	return pattern.concat(parseWildcard(rest));
 }
 
 /** `arn:aws:iot:region:account:topic/x` -> `topic/x`; `*` -> `*`. */
@@ -196,23 +223,6 @@ function resourcePart(arn: string): string | undefined {
 	if (!['iot', '*'].includes(parts[2] ?? '')) return undefined;
 	// The resource itself may contain ':' (thing names and topics can).
 	return parts.slice(5).join(':');
-}
-
-function globRegExp(glob: string, flags: string): RegExp {
-	return new RegExp(`^${globSource(glob)}$`, `${flags}s`);
-}
-
-/** A policy glob (`*` any run of characters, `?` one) as regular expression source. */
-export function globSource(glob: string): string {
-	return glob.replaceAll(/[.*+?^${}()|[\]\\/]/g, (character) => {
-		if (character === '*') return '.*';
-		if (character === '?') return '.';
-		return `\\${character}`;
-	});
-}
-
-function escapeRegExp(text: string): string {
-	return text.replaceAll(/[.*+?^${}()|[\]\\/]/g, String.raw`\$&`);
 }
 
 function stringList(value: unknown): string[] | undefined {

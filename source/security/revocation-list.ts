@@ -2,14 +2,17 @@
 The revocation list: a text file the user may edit by hand or with
 `shadow-tui certs revoke`. One certificate per line, by serial number (hex,
 colons allowed) or SHA-256 fingerprint; `#` starts a comment. It is read
-again whenever it changes, and clients whose certificate it now names are
-disconnected, so a revocation takes effect without a restart.
+again whenever it changes (watched-file.ts: within a quarter second), and
+clients whose certificate it now names are disconnected, so a revocation
+takes effect on open connections without a restart. An unreadable file
+keeps the entries last read: forgetting them would let revoked
+certificates back in.
 */
-import {readFileSync, statSync, unwatchFile, watchFile} from 'node:fs';
 import {
 	normalizeSerial,
 	type CertificateFacts,
 } from './certificate-identity.js';
+import {filePollMilliseconds, watchFileContent} from './watched-file.js';
 
 export type RevocationList = {
 	/** Reads the file again if it changed since the last look (listeners are told). */
@@ -32,42 +35,29 @@ export function parseRevocations(text: string): Set<string> {
 
 export function openRevocationList(
 	path: string,
-	pollMilliseconds = 1000,
+	pollMilliseconds = filePollMilliseconds,
 ): RevocationList {
 	let entries = new Set<string>();
-	let modified = -1;
 	const listeners: (() => void)[] = [];
+	let opened = false;
 
-	const reload = (): boolean => {
-		let mtime: number;
-		try {
-			mtime = statSync(path).mtimeMs;
-		} catch {
-			// No file yet: nothing is revoked.
-			const changed = entries.size > 0;
-			entries = new Set();
-			modified = -1;
-			return changed;
-		}
-
-		if (mtime === modified) return false;
-		modified = mtime;
-		entries = parseRevocations(readFileSync(path, 'utf8'));
-		return true;
-	};
-
-	reload();
-	const onFileChange = () => {
-		if (reload()) for (const listener of listeners) listener();
-	};
-
-	watchFile(
+	const file = watchFileContent(
 		path,
-		{interval: pollMilliseconds, persistent: false},
-		onFileChange,
+		(content) => {
+			if (content.kind === 'unreadable') return 'retry';
+			// No file yet: nothing is revoked.
+			entries =
+				content.kind === 'text' ? parseRevocations(content.text) : new Set();
+			if (opened) for (const listener of listeners) listener();
+			return 'settled';
+		},
+		pollMilliseconds,
 	);
+	opened = true;
 	return {
-		refresh: onFileChange,
+		refresh() {
+			file.refresh();
+		},
 		isRevoked(certificate) {
 			return (
 				entries.has(certificate.serial) ||
@@ -78,7 +68,7 @@ export function openRevocationList(
 			listeners.push(listener);
 		},
 		close() {
-			unwatchFile(path, onFileChange);
+			file.close();
 		},
 	};
 }

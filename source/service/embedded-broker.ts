@@ -118,6 +118,12 @@ export async function startEmbeddedBroker(
 						return;
 					}
 
+					// The credentials may have changed while the password was checked.
+					if (!access.isCurrent(result.principal)) {
+						done(refusal(5, 'credentials changed while signing in'), false);
+						return;
+					}
+
 					grants.set(client, {principal: result.principal, access: granted});
 					done(null, true);
 				},
@@ -190,14 +196,20 @@ export async function startEmbeddedBroker(
 	const live = new Set<Client>();
 	aedes.on('clientReady', (client) => live.add(client));
 	aedes.on('clientDisconnect', (client) => live.delete(client));
-	access.onRevocationChange(() => {
+	// A revoked certificate, or a password changed or removed, ends the sessions it opened.
+	access.onCredentialsChange(() => {
 		for (const client of live) {
 			const grant = grants.get(client);
-			if (grant && access.isRevoked(grant.principal)) {
-				log.warn('disconnected a client whose certificate was revoked', {
-					clientId: client.id,
-					principal: describePrincipal(grant.principal),
-				});
+			if (grant && !access.isCurrent(grant.principal)) {
+				log.warn(
+					grant.principal.kind === 'user'
+						? 'disconnected a client whose password was changed or removed'
+						: 'disconnected a client whose certificate was revoked',
+					{
+						clientId: client.id,
+						principal: describePrincipal(grant.principal),
+					},
+				);
 				client.close();
 			}
 		}

@@ -20,6 +20,7 @@ import {
 	reject,
 	type Rejection,
 } from '../shadow/errors.js';
+import {checkNamePattern} from '../fleet/name-pattern.js';
 import {parseQuery} from '../fleet/query.js';
 import {checkShadowName, checkThingName} from '../shadow/names.js';
 import type {Operation, ShadowAddress} from '../shadow/topics.js';
@@ -73,6 +74,8 @@ export async function startHttpApi(options: {
 	const {service, log, access} = options;
 	const {limits} = service.options;
 	// One authentication per connection and Authorization header: scrypt is slow on purpose.
+	// Each request still asks whether the principal is current (a lookup, no scrypt), so a
+	// revocation or a password change reaches keep-alive connections opened before it.
 	const sessions = new WeakMap<
 		Socket,
 		{authorization: string | undefined; principal: Principal}
@@ -84,7 +87,15 @@ export async function startHttpApi(options: {
 		const {socket} = request;
 		const authorization = request.headers.authorization;
 		const known = sessions.get(socket);
-		if (known && known.authorization === authorization) return known.principal;
+		if (known && known.authorization === authorization) {
+			if (access.isCurrent(known.principal)) return known.principal;
+			sessions.delete(socket);
+			log.warn('HTTP connection signed in again: its credentials changed', {
+				remoteAddress: socket.remoteAddress,
+				principal: describePrincipal(known.principal),
+			});
+		}
+
 		const credentials = basicCredentials(authorization);
 		const result = await access.authenticate({
 			remoteAddress: socket.remoteAddress,
@@ -96,7 +107,10 @@ export async function startHttpApi(options: {
 				remoteAddress: socket.remoteAddress,
 				reason: result.reason,
 			});
-			return reject(401, messages.unauthorized);
+			// AWS answers throttling with 429 ThrottlingException.
+			return result.retryAfterSeconds === undefined
+				? reject(401, messages.unauthorized)
+				: reject(429, messages.tooManyRequests);
 		}
 
 		sessions.set(socket, {authorization, principal: result.principal});
@@ -221,6 +235,8 @@ export async function startHttpApi(options: {
 		}
 
 		const match = query.get('match');
+		const matchProblem = match === null ? undefined : checkNamePattern(match);
+		if (matchProblem) return errorReply(reject(400, `match: ${matchProblem}`));
 		const shadowName = query.get('shadow');
 		const {results, last} = service.listShadows(
 			{

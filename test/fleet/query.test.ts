@@ -95,3 +95,61 @@ test('name patterns: * and ?, everything else literal', () => {
 	assert.equal(namePattern('pump-?').test('pump-17'), false);
 	assert.equal(namePattern('a.b').test('axb'), false);
 });
+
+test('hostile queries: nesting, length and patterns are bounded with a clear error, never a stack overflow', () => {
+	const deep = `${'('.repeat(20_000)}thing = "a"${')'.repeat(20_000)}`;
+	const nots = `${'NOT '.repeat(20_000)}thing = "a"`;
+	for (const text of [deep.slice(0, 4000), nots.slice(0, 4000)]) {
+		const parsed = parseQuery(text);
+		assert.ok(!parsed.ok, text.slice(0, 20));
+		assert.match(
+			parsed.error,
+			/^invalid query: more than 32 levels of parentheses and NOT at column \d+$/,
+		);
+	}
+
+	for (const text of [deep, nots]) {
+		const parsed = parseQuery(text);
+		assert.ok(!parsed.ok);
+		assert.match(
+			parsed.error,
+			/^invalid query: a query has at most 4096 characters \(this one has \d+\)$/,
+		);
+	}
+
+	// 32 levels are fine, and so is a long flat chain (it adds no depth).
+	assert.equal(
+		check(
+			`${'('.repeat(16)}${'NOT '.repeat(16)}thing ~ "coffee-*"${')'.repeat(16)}`,
+		),
+		true,
+	);
+	const chain = Array.from({length: 200}, (_, i) => `version = ${i}`).join(
+		' OR ',
+	);
+	assert.ok(chain.length < 4096);
+	assert.equal(check(chain), true);
+
+	const long = parseQuery(`thing ~ "${'*'.repeat(257)}"`);
+	assert.deepEqual(long, {
+		ok: false,
+		error:
+			'invalid query: a name pattern has at most 256 characters (this one has 257) at column 9',
+	});
+});
+
+test('a pattern that makes a regular expression backtrack for seconds is answered at once', () => {
+	const started = Date.now();
+	const facts = {...coffee, thingName: 'a'.repeat(128)};
+	assert.equal(check('thing ~ "*?*?*?*?*?*?*?*?*?*?!"', facts), false);
+	assert.equal(
+		namePattern('*?*?*?*?*?*?*?*?*?*?!').test('a'.repeat(128)),
+		false,
+	);
+	assert.equal(
+		namePattern('*?*?*?*?*?*?*?*?*?*?a').test('a'.repeat(128)),
+		true,
+	);
+	// Generous: a millisecond here, hours for the old regular expression on 128 characters.
+	assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
+});
