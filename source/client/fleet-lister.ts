@@ -1,8 +1,12 @@
 /*
 The fleet as the local service's HTTP API lists it (GET /api/shadows), every
-page followed. A malformed query comes back as the service's 400 message.
+page followed. A malformed query comes back as the service's 400 message. A
+page nested deeper than a listing of shadows can be is refused before
+anything walks it (printing it with --json would recurse).
 */
 import type {ShadowSummary} from '../fleet/list-shadows.js';
+import {deeperThan} from '../shadow/json-shape.js';
+import {awsLimits} from '../shadow/limits.js';
 import {getJson, type HttpCredentials} from './get-json.js';
 
 export type FleetFilter = {
@@ -17,6 +21,9 @@ export class FleetListError extends Error {
 }
 
 export type FleetLister = (filter: FleetFilter) => Promise<ShadowSummary[]>;
+
+/** A page, its results, a summary, its state, then a section of maxDepth levels. */
+const deepestPage = awsLimits.maxDepth + 4;
 
 export function createFleetLister(
 	httpUrl: string,
@@ -46,15 +53,26 @@ export function createFleetLister(
 				);
 			}
 
-			const body = response.body as {
-				results?: ShadowSummary[];
-				nextToken?: string;
-				message?: string;
+			if (deeperThan(response.body, deepestPage))
+				throw new FleetListError(
+					`the HTTP API at ${httpUrl} sent a page nested deeper than a listing of shadows can be`,
+				);
+			const body = (response.body ?? {}) as {
+				results?: unknown;
+				nextToken?: unknown;
+				message?: unknown;
 			};
 			if (response.status !== 200)
-				throw new FleetListError(body.message ?? `HTTP ${response.status}`);
-			results.push(...(body.results ?? []));
-			nextToken = body.nextToken;
+				throw new FleetListError(
+					typeof body.message === 'string'
+						? body.message
+						: `HTTP ${response.status}`,
+				);
+			// A loop, not push(...results): spreading a huge array overflows the stack.
+			if (Array.isArray(body.results))
+				for (const item of body.results) results.push(item as ShadowSummary);
+			nextToken =
+				typeof body.nextToken === 'string' ? body.nextToken : undefined;
 		} while (nextToken);
 		return results;
 	};

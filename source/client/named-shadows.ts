@@ -1,7 +1,8 @@
 /*
 Named shadows of a thing through ListNamedShadowsForThing. AWS offers it over
 HTTP only, so the console asks the local service's HTTP API; against AWS IoT
-Core (signed requests) names are typed instead.
+Core (signed requests) names are typed instead. Whatever the page holds
+besides names is ignored.
 */
 import {getJson, type HttpCredentials} from './get-json.js';
 
@@ -23,15 +24,21 @@ export function createNamedShadowLister(
 				`${httpUrl}/api/things/shadow/ListNamedShadowsForThing/${encodeURIComponent(thingName)}?${query.toString()}`,
 				credentials,
 			);
-			const body = response.body as {
-				results?: string[];
-				nextToken?: string;
-				message?: string;
+			const body = (response.body ?? {}) as {
+				results?: unknown;
+				nextToken?: unknown;
+				message?: unknown;
 			};
 			if (response.status !== 200)
-				throw new Error(`${response.status} ${body.message ?? ''}`.trim());
-			names.push(...(body.results ?? []));
-			nextToken = body.nextToken;
+				throw new Error(
+					`${response.status} ${typeof body.message === 'string' ? body.message : ''}`.trim(),
+				);
+			// Only names, one at a time: spreading a huge array overflows the stack.
+			if (Array.isArray(body.results))
+				for (const name of body.results)
+					if (typeof name === 'string') names.push(name);
+			nextToken =
+				typeof body.nextToken === 'string' ? body.nextToken : undefined;
 		} while (nextToken);
 		return names;
 	};

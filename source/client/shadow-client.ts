@@ -11,6 +11,11 @@ for the local service and for AWS IoT Core alike.
 - Requests made while offline fail at once with ShadowOfflineError rather than
   being queued: a desired state typed minutes ago may no longer be wanted.
   Requests in flight when the connection drops fail the same way.
+- A message on a reply topic that cannot be a shadow document (too deep, too
+  large, missing what a reply has) is dropped with a logged reason before any
+  field of it is read; it settles no request (check-reply.ts).
+- An update too deep for JSON.stringify, or holding numbers JSON cannot
+  carry, is refused before it is serialised, with AWS's rejection.
 */
 import type {MqttClient} from 'mqtt';
 import type {Logger} from '../log/logger.js';
@@ -29,10 +34,14 @@ import {
 	formatShadowTopic,
 	parseShadowTopic,
 	type Operation,
+	type ReplyKind,
 	type ShadowAddress,
 } from '../shadow/topics.js';
-import {awsLimits} from '../shadow/limits.js';
+import {messages, tooDeep} from '../shadow/errors.js';
+import {shapeOf} from '../shadow/json-shape.js';
+import {awsLimits, type ShadowLimits} from '../shadow/limits.js';
 import {checkShadowName, checkThingName} from '../shadow/names.js';
+import {checkReply, maxReplyBytes} from './check-reply.js';
 import {connectMqtt, type MqttConnection} from './connect-mqtt.js';
 import {
 	ShadowOfflineError,
@@ -47,7 +56,14 @@ export type ShadowEvent =
 	| {readonly kind: 'delta'; readonly delta: DeltaDocument}
 	| {readonly kind: 'documents'; readonly documents: DocumentsDocument}
 	/** After a reconnect: the shadow as it is now, or undefined when it does not exist. */
-	| {readonly kind: 'resync'; readonly shadow: GetAccepted | undefined};
+	| {readonly kind: 'resync'; readonly shadow: GetAccepted | undefined}
+	/** A message on one of the shadow's reply topics was dropped: it cannot be a shadow document. */
+	| {
+			readonly kind: 'ignored';
+			readonly operation: Operation;
+			readonly reply: ReplyKind;
+			readonly reason: string;
+	  };
 
 export type UpdateRequestBody = {
 	readonly state: StatePatch | null;
@@ -92,6 +108,8 @@ export type ShadowClientOptions = {
 	readonly connection: MqttConnection;
 	readonly log?: Logger;
 	readonly timeoutMs?: number;
+	/** What a shadow document can be (depth, sizes, names); AWS's limits by default. */
+	readonly limits?: ShadowLimits;
 };
 
 type Pending = {
@@ -117,6 +135,7 @@ export function createShadowClient(
 ): ShadowClient {
 	const log = options.log?.child('client');
 	const timeoutMs = options.timeoutMs ?? 10_000;
+	const limits = options.limits ?? awsLimits;
 	const clientId = mqtt.options.clientId ?? 'shadow-tui';
 	const tokenPrefix = clientId.slice(0, 40);
 	const pending = new Map<string, Pending>();
@@ -190,10 +209,10 @@ export function createShadowClient(
 		body: JsonObject,
 	): Promise<T> {
 		const badName =
-			checkThingName(address.thingName, awsLimits) ??
+			checkThingName(address.thingName, limits) ??
 			(address.shadowName === ''
 				? undefined
-				: checkShadowName(address.shadowName, awsLimits));
+				: checkShadowName(address.shadowName, limits));
 		if (badName) throw new ShadowRejectedError(badName.code, badName.message);
 		if (status !== 'connected') throw offline('the request was not sent');
 		if (!coveredOperations.has(operation)) {
@@ -204,6 +223,9 @@ export function createShadowClient(
 		}
 		if (!mqtt.connected) throw offline('the request was not sent');
 		const clientToken = `${tokenPrefix}-${(counter++).toString(36)}`;
+		const payload = JSON.stringify({...body, clientToken});
+		if (Buffer.byteLength(payload) > limits.maxRequestBytes)
+			throw new ShadowRejectedError(413, messages.payloadTooLarge);
 		return new Promise<T>((resolve, reject) => {
 			const timer = setTimeout(() => {
 				pending.delete(clientToken);
@@ -222,7 +244,7 @@ export function createShadowClient(
 			});
 			mqtt.publish(
 				formatShadowTopic(address, operation),
-				JSON.stringify({...body, clientToken}),
+				payload,
 				{qos: 1},
 				(error) => {
 					if (!error) return;
@@ -248,19 +270,40 @@ export function createShadowClient(
 			return;
 		}
 
-		const parsed = parseShadowTopic(topic, awsLimits);
+		const parsed = parseShadowTopic(topic, limits);
 		if (parsed.kind !== 'shadow' || parsed.topic.reply === undefined) return;
+		const {thingName, shadowName, operation, reply} = parsed.topic;
+		const key = addressKey({thingName, shadowName});
+		const ignore = (reason: string) => {
+			log?.warn('dropped a reply that cannot be a shadow document', {
+				topic,
+				reason,
+				bytes: payload.byteLength,
+			});
+			const event: ShadowEvent = {kind: 'ignored', operation, reply, reason};
+			for (const listener of watchers.get(key)?.listeners ?? [])
+				listener(event);
+		};
+
+		if (payload.byteLength > maxReplyBytes(limits)) {
+			ignore(`${payload.byteLength} bytes, larger than any shadow reply`);
+			return;
+		}
+
 		let document: unknown;
 		try {
 			document = JSON.parse(payload.toString('utf8'));
 		} catch {
-			log?.warn('ignored a reply that is not JSON', {topic});
+			ignore('not JSON');
 			return;
 		}
 
-		if (typeof document !== 'object' || document === null) return;
-		const {thingName, shadowName, operation, reply} = parsed.topic;
-		const key = addressKey({thingName, shadowName});
+		const problem = checkReply(operation, reply, document, limits);
+		if (problem !== undefined) {
+			ignore(problem);
+			return;
+		}
+
 		const token = (document as {clientToken?: unknown}).clientToken;
 		const mine = typeof token === 'string' ? pending.get(token) : undefined;
 
@@ -393,11 +436,14 @@ export function createShadowClient(
 			return () => statusListeners.delete(listener);
 		},
 		get: async (address) => request<GetAccepted>(address, 'get', {}),
-		update: async (address, body) =>
-			request<UpdateAccepted>(address, 'update', {
+		async update(address, body) {
+			const problem = unsendable(body.state, limits);
+			if (problem) throw problem;
+			return request<UpdateAccepted>(address, 'update', {
 				state: body.state,
 				...(body.version === undefined ? {} : {version: body.version}),
-			}),
+			});
+		},
 		delete: async (address) => request<DeleteAccepted>(address, 'delete', {}),
 		async watch(address, listener) {
 			const key = addressKey(address);
@@ -454,6 +500,29 @@ export function createShadowClient(
 		},
 	};
 	return client;
+}
+
+/**
+What must not reach JSON.stringify: a state deeper than a shadow can be
+overflows the stack there, and Infinity would be sent as null, which removes
+the key. The service judges everything else (§3.2).
+*/
+function unsendable(
+	state: StatePatch | null,
+	limits: ShadowLimits,
+): ShadowRejectedError | undefined {
+	for (const section of [state?.desired, state?.reported]) {
+		if (section === null || section === undefined) continue;
+		const shape = shapeOf(section);
+		if (shape.nonFinite)
+			return new ShadowRejectedError(400, messages.invalidJson);
+		if (shape.depth > limits.maxDepth) {
+			const rejection = tooDeep(limits.maxDepth);
+			return new ShadowRejectedError(rejection.code, rejection.message);
+		}
+	}
+
+	return undefined;
 }
 
 function describe(address: ShadowAddress): string {

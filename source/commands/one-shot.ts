@@ -3,9 +3,17 @@ get, update and delete for scripts. One shadow (--thing): the reply document
 on stdout (pretty, or one line with --json), exit 0; a rejection or failure
 on stderr (or as {"error": ...} with --json), exit 1. Many (--match,
 --query): one line per shadow, sent with bounded concurrency, each once;
-exit 1 when any failed. Bad usage: exit 2.
+exit 1 when any failed. Bad usage: exit 2, and so is a patch AWS would
+refuse for its shape (too large, too deep, null in an array, 1e400): it is
+refused in AWS's words before anything connects.
 */
 import type {FlagValues} from '../command-line/parse-command-line.js';
+import {
+	checkPatchText,
+	checkStatePatch,
+	describePatchProblem,
+	type PatchSection,
+} from '../client/check-patch.js';
 import {
 	ShadowOfflineError,
 	ShadowRejectedError,
@@ -14,6 +22,7 @@ import {
 import type {ShadowClient} from '../client/shadow-client.js';
 import {createBulkRun, type BulkItem} from '../fleet/bulk-run.js';
 import {createLogger, type Logger, type LogLevel} from '../log/logger.js';
+import {awsLimits} from '../shadow/limits.js';
 import type {StatePatch} from '../shadow/request.js';
 import type {ShadowAddress} from '../shadow/topics.js';
 import {UsageError} from './command-error.js';
@@ -201,24 +210,46 @@ export async function runDelete(
 	);
 }
 
-export async function runUpdate(
-	flags: FlagValues,
-	environment: Environment,
-): Promise<number> {
-	const desired = parsePatchFlag(
-		'--desired',
-		flags.desired as string | undefined,
-	);
-	const reported = parsePatchFlag(
-		'--reported',
-		flags.reported as string | undefined,
-	);
+/** The patch of --desired and --reported, refused as a UsageError unless AWS could accept it. */
+function stateFromFlags(flags: FlagValues): StatePatch {
+	const texts = {
+		desired: flags.desired as string | undefined,
+		reported: flags.reported as string | undefined,
+	};
+	const refuse = (
+		problem: {section?: PatchSection},
+		message: string,
+	): never => {
+		throw new UsageError(
+			`${problem.section ? `--${problem.section}` : '--desired and --reported'}: ${message}`,
+		);
+	};
+
+	for (const section of ['desired', 'reported'] as const) {
+		const text = texts[section];
+		const tooLarge =
+			text === undefined ? undefined : checkPatchText(text, awsLimits);
+		if (tooLarge) refuse({section}, describePatchProblem(tooLarge));
+	}
+
+	const desired = parsePatchFlag('--desired', texts.desired);
+	const reported = parsePatchFlag('--reported', texts.reported);
 	if (desired === undefined && reported === undefined)
 		throw new UsageError('update needs --desired JSON or --reported JSON');
 	const state: StatePatch = {
 		...(desired === undefined ? {} : {desired}),
 		...(reported === undefined ? {} : {reported}),
 	};
+	const problem = checkStatePatch(state, awsLimits);
+	if (problem) refuse(problem, describePatchProblem(problem));
+	return state;
+}
+
+export async function runUpdate(
+	flags: FlagValues,
+	environment: Environment,
+): Promise<number> {
+	const state = stateFromFlags(flags);
 	const version = flags.version as number | undefined;
 	if (
 		version !== undefined &&

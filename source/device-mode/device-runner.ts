@@ -15,6 +15,8 @@ import type {ShadowClient, ShadowEvent} from '../client/shadow-client.js';
 import {ShadowRejectedError} from '../client/shadow-errors.js';
 import type {Logger} from '../log/logger.js';
 import {getOwn, hasOwn, setOwn, type JsonObject} from '../shadow/json.js';
+import {deeperThan} from '../shadow/json-shape.js';
+import {awsLimits} from '../shadow/limits.js';
 import type {GetAccepted} from '../shadow/replies.js';
 import {formatShadowTopic, type ShadowAddress} from '../shadow/topics.js';
 import {applyPatch, changes, isEmpty} from './device-state.js';
@@ -154,13 +156,30 @@ export function createDevice(options: DeviceOptions): Device {
 	const withPresence = (value: JsonObject): JsonObject =>
 		options.presence ? {...value, connected: true} : value;
 
+	/**
+	The state to start from. A given one comes from a file; deeper than a shadow can be, it could
+	never be reported, and the device state's walks (device-state.ts) recurse.
+	*/
+	function initialState(): JsonObject {
+		const given = options.initialState;
+		if (given && deeperThan(given, awsLimits.maxDepth)) {
+			emit({
+				kind: 'error',
+				message: `the initial state nests deeper than ${awsLimits.maxDepth} levels; using the simulator's defaults`,
+			});
+			return simulator.initial(clock());
+		}
+
+		return given ?? simulator.initial(clock());
+	}
+
 	async function sync(shadow: GetAccepted | undefined): Promise<void> {
 		const reported = shadow?.state.reported ?? {};
 		if (!started) {
 			// With presence on, `connected` is this runner's to report; otherwise it belongs to someone else and stays.
 			const {connected: _connected, ...remembered} = reported;
 			state = {
-				...(options.initialState ?? simulator.initial(clock())),
+				...initialState(),
 				...(shadow ? (options.presence ? remembered : reported) : {}),
 			};
 			started = true;

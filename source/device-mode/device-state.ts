@@ -3,6 +3,9 @@ The device's own state and the two pure steps of the device loop: apply a
 delta to it (null removes a key, objects merge, everything else replaces, as
 the shadow does) and work out the reported patch that tells the shadow what
 changed (changed leaves with their new values, removed keys as null).
+Both recurse: their inputs are bounded before they get here (the client drops
+replies deeper than a shadow can be, edits are checked in parse-edit.ts, the
+runner refuses a too-deep initial state).
 */
 import {
 	getOwn,

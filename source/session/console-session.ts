@@ -107,16 +107,22 @@ export type ConsoleSession = {
 	close(): Promise<void>;
 };
 
+/** The newest {"timestamp": T} leaf; a loop rather than recursion, as metadata came off the wire. */
 export function latestTimestamp(metadata: JsonValue | undefined): number {
-	if (Array.isArray(metadata))
-		return Math.max(0, ...metadata.map(latestTimestamp));
-	if (!isJsonObject(metadata)) return 0;
-	if (
-		typeof metadata.timestamp === 'number' &&
-		Object.keys(metadata).length === 1
-	)
-		return metadata.timestamp;
-	return Math.max(0, ...Object.values(metadata).map(latestTimestamp));
+	let latest = 0;
+	const pending: (JsonValue | undefined)[] = [metadata];
+	while (pending.length > 0) {
+		const value = pending.pop();
+		if (Array.isArray(value)) for (const item of value) pending.push(item);
+		else if (isJsonObject(value)) {
+			const {timestamp} = value;
+			if (typeof timestamp === 'number' && Object.keys(value).length === 1)
+				latest = Math.max(latest, timestamp);
+			else for (const key in value) pending.push(value[key]);
+		}
+	}
+
+	return latest;
 }
 
 export function describeFailure(error: unknown): string {
@@ -231,6 +237,12 @@ export function createConsoleSession(
 					options.historyLimit,
 				);
 			show(current.state, current.metadata, current.version, timestamp);
+		} else if (event.kind === 'ignored') {
+			notice = {
+				kind: 'error',
+				text: `ignored a message on ${event.operation}/${event.reply}: ${event.reason}`,
+			};
+			changed();
 		} else if (event.kind === 'resync') {
 			if (event.shadow)
 				show(

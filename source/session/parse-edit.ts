@@ -2,14 +2,23 @@
 What the one-line editor accepts: a JSON patch such as {"light":"off"}, or
 assignments such as light = "off", color.r = 255, light = null, separated by
 ';'. Errors say where: a column for JSON, the assignment for the rest.
-Nothing is sent unless the whole line parses.
+Nothing is sent unless the whole line parses and the patch can be a shadow
+update (check-patch.ts: not too large, not too deep, no null in an array, no
+number such as 1e400), so what the service would refuse is refused here,
+where it can be shown beside the line.
 */
+import {
+	checkPatchText,
+	checkStatePatch,
+	describePatchProblem,
+} from '../client/check-patch.js';
 import {
 	isJsonObject,
 	setOwn,
 	type JsonObject,
 	type JsonValue,
 } from '../shadow/json.js';
+import {awsLimits, type ShadowLimits} from '../shadow/limits.js';
 import {locateJsonError} from './locate-json-error.js';
 
 export type ParsedEdit =
@@ -18,13 +27,25 @@ export type ParsedEdit =
 
 const pathPattern = /^[^\s.=]+(\.[^\s.=]+)*$/;
 
-export function parseEdit(text: string): ParsedEdit {
+export function parseEdit(
+	text: string,
+	limits: ShadowLimits = awsLimits,
+): ParsedEdit {
 	const trimmed = text.trim();
 	if (trimmed === '')
 		return {
 			ok: false,
 			error: 'type a JSON object such as {"lights":"off"} or lights = "off"',
 		};
+	const tooLarge = checkPatchText(trimmed, limits);
+	if (tooLarge) return {ok: false, error: describePatchProblem(tooLarge)};
+	const parsed = parsePatch(trimmed);
+	if (!parsed.ok) return parsed;
+	const problem = checkStatePatch({desired: parsed.patch}, limits);
+	return problem ? {ok: false, error: describePatchProblem(problem)} : parsed;
+}
+
+function parsePatch(trimmed: string): ParsedEdit {
 	if (trimmed.startsWith('{')) {
 		const parsed = parseJson(trimmed);
 		if (!parsed.ok) return parsed;
@@ -63,20 +84,22 @@ export function parseEdit(text: string): ParsedEdit {
 	return {ok: true, patch};
 }
 
+/** A loop, not recursion: a pasted path of 50,000 keys must not reach the stack. */
 function assign(target: JsonObject, path: string[], value: JsonValue): void {
-	const [head, ...rest] = path;
-	if (head === undefined) return;
-	if (rest.length === 0) {
-		setOwn(target, head, value);
-		return;
-	}
+	let parent = target;
+	for (const [index, key] of path.entries()) {
+		if (index === path.length - 1) {
+			setOwn(parent, key, value);
+			return;
+		}
 
-	const existing = Object.prototype.hasOwnProperty.call(target, head)
-		? target[head]
-		: undefined;
-	const child: JsonObject = isJsonObject(existing) ? existing : {};
-	setOwn(target, head, child);
-	assign(child, rest, value);
+		const existing = Object.prototype.hasOwnProperty.call(parent, key)
+			? parent[key]
+			: undefined;
+		const child: JsonObject = isJsonObject(existing) ? existing : {};
+		setOwn(parent, key, child);
+		parent = child;
+	}
 }
 
 function parseJson(

@@ -582,6 +582,7 @@ export function App({
 	if (mode.kind === 'edit') {
 		footer = (
 			<PromptLine
+				width={columns}
 				label={mode.section}
 				value={input}
 				onChange={(text) => {
@@ -595,6 +596,7 @@ export function App({
 	} else if (mode.kind === 'fleet-filter') {
 		footer = (
 			<PromptLine
+				width={columns}
 				label="filter"
 				value={input}
 				onChange={(text) => {
@@ -610,6 +612,7 @@ export function App({
 	} else if (mode.kind === 'fleet-edit') {
 		footer = (
 			<PromptLine
+				width={columns}
 				label={`desired of ${fleetSnapshot.selected.size}`}
 				value={input}
 				onChange={(text) => {
@@ -623,6 +626,7 @@ export function App({
 	} else if (mode.kind === 'thing') {
 		footer = (
 			<PromptLine
+				width={columns}
 				label="thing"
 				value={input}
 				onChange={(text) => {
@@ -646,6 +650,7 @@ export function App({
 			<Box flexDirection="column">
 				<Text wrap="truncate-end">named shadows: {names}</Text>
 				<PromptLine
+					width={columns}
 					label="shadow"
 					value={input}
 					onChange={(text) => {

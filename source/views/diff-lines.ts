@@ -2,10 +2,14 @@
 The difference between two versions, computed with jsondiffpatch and drawn
 for a terminal: "+ path: value" added, "- path: value" removed,
 "~ path: old -> new" changed. Arrays are replaced whole in shadows, so a
-changed array is one "~" line.
+changed array is one "~" line. jsondiffpatch and the drawing recurse, so a
+value deeper than a shadow's sections under {desired, reported} can be is
+not compared at all.
 */
 import {create, type Delta} from 'jsondiffpatch';
 import {getOwn, isJsonObject, type JsonValue} from '../shadow/json.js';
+import {deeperThan} from '../shadow/json-shape.js';
+import {awsLimits} from '../shadow/limits.js';
 
 export type DiffLine = {
 	readonly marker: '+' | '-' | '~';
@@ -18,10 +22,22 @@ const differ = create();
 const show = (value: unknown): string =>
 	value === undefined ? 'undefined' : JSON.stringify(value);
 
+/** The sections' container levels plus the {desired, reported} around them. */
+const deepestCompared = awsLimits.maxDepth + 1;
+
 export function diffLines(
 	before: JsonValue | undefined,
 	after: JsonValue | undefined,
+	maxDepth = deepestCompared,
 ): DiffLine[] {
+	if (deeperThan(before, maxDepth) || deeperThan(after, maxDepth))
+		return [
+			{
+				marker: '~',
+				path: '',
+				text: 'nested deeper than a shadow can be; not compared',
+			},
+		];
 	const delta = differ.diff(before ?? {}, after ?? {});
 	const lines: DiffLine[] = [];
 	if (delta !== undefined) walk(delta, [], before, after, lines);

@@ -27,26 +27,53 @@ function scalar(value: JsonValue): Token {
 	return {text: 'null', kind: 'null'};
 }
 
-/** `mark` is the delta (or any object) whose keys should be marked in the lines of `value`. */
+type Step =
+	| {
+			readonly kind: 'value';
+			readonly value: JsonValue;
+			readonly indent: number;
+			readonly key: string | undefined;
+			readonly mark: JsonValue | undefined;
+			readonly marked: boolean;
+			readonly last: boolean;
+	  }
+	| {readonly kind: 'close'; readonly line: JsonLine};
+
+/**
+`mark` is the delta (or any object) whose keys should be marked in the lines
+of `value`. The walk keeps its pending steps in an array rather than on the
+call stack, so no document, however it was nested, can overflow it.
+*/
 export function jsonLines(
 	value: JsonValue | undefined,
 	mark?: JsonObject,
 ): JsonLine[] {
 	if (value === undefined) return [];
 	const lines: JsonLine[] = [];
-	walk(value, 0, undefined, mark, false, true, lines);
+	const steps: Step[] = [
+		{
+			kind: 'value',
+			value,
+			indent: 0,
+			key: undefined,
+			mark,
+			marked: false,
+			last: true,
+		},
+	];
+	for (let step = steps.pop(); step !== undefined; step = steps.pop()) {
+		if (step.kind === 'close') lines.push(step.line);
+		else lines.push(open(step, steps));
+	}
+
 	return lines;
 }
 
-function walk(
-	value: JsonValue,
-	indent: number,
-	key: string | undefined,
-	mark: JsonValue | undefined,
-	marked: boolean,
-	last: boolean,
-	lines: JsonLine[],
-): void {
+/** The line a value starts with; a container's members and closing line go onto `steps`. */
+function open(
+	{value, indent, key, mark, marked, last}: Step & {kind: 'value'},
+	steps: Step[],
+): JsonLine {
 	const prefix: Token[] =
 		key === undefined
 			? []
@@ -56,49 +83,53 @@ function walk(
 				];
 	const comma: Token[] = last ? [] : [{text: ',', kind: 'punctuation'}];
 	const isObject = isJsonObject(value);
-	if (
-		(isObject && Object.keys(value).length > 0) ||
-		(Array.isArray(value) && value.length > 0)
-	) {
-		lines.push({
+	const members: Step[] = [];
+	if (isObject) {
+		const keys = Object.keys(value);
+		for (const [index, child] of keys.entries()) {
+			const childMark = isJsonObject(mark) ? getOwn(mark, child) : undefined;
+			members.push({
+				kind: 'value',
+				value: value[child] as JsonValue,
+				indent: indent + 1,
+				key: child,
+				mark: childMark,
+				marked: childMark !== undefined,
+				last: index === keys.length - 1,
+			});
+		}
+	} else if (Array.isArray(value)) {
+		for (const [index, item] of value.entries())
+			members.push({
+				kind: 'value',
+				value: item,
+				indent: indent + 1,
+				key: undefined,
+				mark: undefined,
+				marked,
+				last: index === value.length - 1,
+			});
+	}
+
+	if (members.length > 0) {
+		steps.push({
+			kind: 'close',
+			line: {
+				indent,
+				tokens: [{text: isObject ? '}' : ']', kind: 'punctuation'}, ...comma],
+				marked,
+			},
+		});
+		for (let index = members.length - 1; index >= 0; index--) {
+			const member = members[index];
+			if (member) steps.push(member);
+		}
+
+		return {
 			indent,
 			tokens: [...prefix, {text: isObject ? '{' : '[', kind: 'punctuation'}],
 			marked,
-		});
-		if (isObject) {
-			const keys = Object.keys(value);
-			keys.forEach((child, index) => {
-				const childMark = isJsonObject(mark) ? getOwn(mark, child) : undefined;
-				walk(
-					value[child] as JsonValue,
-					indent + 1,
-					child,
-					childMark,
-					childMark !== undefined,
-					index === keys.length - 1,
-					lines,
-				);
-			});
-		} else {
-			value.forEach((item, index) => {
-				walk(
-					item,
-					indent + 1,
-					undefined,
-					undefined,
-					marked,
-					index === value.length - 1,
-					lines,
-				);
-			});
-		}
-
-		lines.push({
-			indent,
-			tokens: [{text: isObject ? '}' : ']', kind: 'punctuation'}, ...comma],
-			marked,
-		});
-		return;
+		};
 	}
 
 	const token: Token = isObject
@@ -106,5 +137,5 @@ function walk(
 		: Array.isArray(value)
 			? {text: '[]', kind: 'punctuation'}
 			: scalar(value);
-	lines.push({indent, tokens: [...prefix, token, ...comma], marked});
+	return {indent, tokens: [...prefix, token, ...comma], marked};
 }

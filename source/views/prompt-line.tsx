@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
-import TextInput from 'ink-text-input';
 import {useColor} from './color.js';
+import {LineInput} from './line-input.js';
 
 type Props = {
 	readonly label: string;
@@ -9,6 +9,8 @@ type Props = {
 	readonly onSubmit: () => void;
 	readonly placeholder: string;
 	readonly error: string | undefined;
+	/** Columns of the whole line; the input scrolls within what the label leaves. */
+	readonly width: number;
 };
 
 /** A one-line input with its label and, below it, the error that kept it from being sent. */
@@ -19,14 +21,17 @@ export function PromptLine({
 	onSubmit,
 	placeholder,
 	error,
+	width,
 }: Props) {
 	const color = useColor();
+	const prompt = `${label}> `;
 	return (
 		<Box flexDirection="column">
 			<Box>
-				<Text bold>{`${label}> `}</Text>
-				<TextInput
+				<Text bold>{prompt}</Text>
+				<LineInput
 					value={value}
+					width={width - prompt.length - 1}
 					onChange={(next) => {
 						// Text and Enter in one read (a paste, or tmux send-keys) arrive as text ending in CR.
 						const newline = /[\r\n]/.exec(next);

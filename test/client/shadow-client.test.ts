@@ -4,6 +4,7 @@ The shadow client against the local service over real sockets.
 import assert from 'node:assert/strict';
 import {join} from 'node:path';
 import {test} from 'node:test';
+import {connectMqtt} from '../../source/client/connect-mqtt.js';
 import {
 	connectShadowClient,
 	type ShadowEvent,
@@ -13,7 +14,12 @@ import {
 	ShadowRejectedError,
 	ShadowTimeoutError,
 } from '../../source/client/shadow-errors.js';
-import {silentLogger} from '../../source/log/logger.js';
+import {
+	silentLogger,
+	type LogFields,
+	type Logger,
+} from '../../source/log/logger.js';
+import type {JsonObject} from '../../source/shadow/json.js';
 import {startLocalService} from '../../source/service/local-service.js';
 import {issue, makeCa} from '../helpers/certificates.js';
 import {freePort, startMosquitto} from '../helpers/mosquitto.js';
@@ -272,5 +278,173 @@ test('mutual TLS with generated certificates', async (t) => {
 		connectShadowClient({
 			connection: {url: service.mqttUrl, ca: ca.cert, reconnectPeriod: 0},
 		}),
+	);
+});
+
+function capturingLogger(
+	into: {message: string; fields?: LogFields}[],
+): Logger {
+	const write = (message: string, fields?: LogFields) => {
+		into.push({message, ...(fields ? {fields} : {})});
+	};
+
+	const logger: Logger = {
+		error: write,
+		warn: write,
+		info: write,
+		debug: write,
+		child: () => logger,
+		close: () => Promise.resolve(),
+	};
+	return logger;
+}
+
+test('hostile payloads on reply topics are dropped with a logged reason and settle nothing', async (t) => {
+	// On an external broker any client may publish on reply topics; here one answers every get.
+	const mosquitto = await startMosquitto(t);
+	const logged: {message: string; fields?: LogFields}[] = [];
+	const client = await connectShadowClient({
+		connection: {url: mosquitto.url},
+		log: capturingLogger(logged),
+	});
+	const attacker = await connectMqtt({url: mosquitto.url}, silentLogger);
+	t.after(async () => Promise.all([client.close(), attacker.endAsync()]));
+	const prefix = '$aws/things/lamp/shadow';
+	const send = (topic: string, payload: string) => {
+		attacker.publish(`${prefix}/${topic}`, payload, {qos: 1});
+	};
+
+	const deep = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+	await attacker.subscribeAsync(`${prefix}/get`, {qos: 1});
+	attacker.on('message', (_topic, payload) => {
+		const {clientToken} = JSON.parse(payload.toString()) as {
+			clientToken: string;
+		};
+		const token = JSON.stringify(clientToken);
+		send(
+			'get/accepted',
+			`{"state":{"desired":${deep}},"metadata":{},"version":99,"timestamp":1,"clientToken":${token}}`,
+		);
+		send(
+			'get/accepted',
+			`{"state":{"desired":{"a":1}},"metadata":{},"version":1e400,"timestamp":1,"clientToken":${token}}`,
+		);
+		send(
+			'get/accepted',
+			`{"state":"on","metadata":{},"version":98,"timestamp":1,"clientToken":${token}}`,
+		);
+		// Sent last, and the only one that can be a reply: the request must settle with it.
+		send(
+			'get/accepted',
+			JSON.stringify({
+				state: {desired: {lights: 'on'}},
+				metadata: {desired: {lights: {timestamp: 1}}},
+				version: 7,
+				timestamp: 1,
+				clientToken,
+			}),
+		);
+	});
+
+	const events: ShadowEvent[] = [];
+	await client.watch(lamp, (event) => events.push(event));
+	const got = await client.get(lamp);
+	assert.equal(got.version, 7);
+	assert.deepEqual(got.state, {desired: {lights: 'on'}});
+
+	send(
+		'update/documents',
+		`{"previous":null,"current":{"state":{"desired":${deep}},"metadata":{},"version":50},"timestamp":1}`,
+	);
+	send(
+		'update/delta',
+		`{"state":${'['.repeat(20_000)}${']'.repeat(20_000)},"metadata":{},"version":51,"timestamp":1}`,
+	);
+	const huge = JSON.stringify({state: {a: 'x'.repeat(600_000)}, version: 52});
+	send('update/delta', huge);
+	send('update/documents', '{"previous":null,"timestamp":1}');
+	send(
+		'update/delta',
+		JSON.stringify({
+			state: {lights: 'off'},
+			metadata: {lights: {timestamp: 2}},
+			version: 8,
+			timestamp: 2,
+		}),
+	);
+	await until(
+		() => events.some((event) => event.kind === 'delta'),
+		'the one possible delta',
+	);
+	assert.deepEqual(
+		events.map((event) =>
+			event.kind === 'ignored'
+				? `ignored ${event.operation}/${event.reply}: ${event.reason}`
+				: event.kind,
+		),
+		[
+			'ignored get/accepted: nested 20002 levels deep, deeper than a shadow document can be',
+			'ignored get/accepted: holds a number JSON cannot hold',
+			'ignored get/accepted: state is not an object',
+			'ignored update/documents: nested 20003 levels deep, deeper than a shadow document can be',
+			'ignored update/delta: nested 20001 levels deep, deeper than a shadow document can be',
+			`ignored update/delta: ${huge.length} bytes, larger than any shadow reply`,
+			'ignored update/documents: current is not an object',
+			'delta',
+		],
+	);
+	assert.equal(
+		client.newestVersion(lamp),
+		8,
+		'versions of dropped messages (99, 1e400, 50) never count as seen',
+	);
+	const drops = logged.filter(
+		({message}) =>
+			message === 'dropped a reply that cannot be a shadow document',
+	);
+	assert.equal(drops.length, 7);
+	assert.deepEqual(drops[0]?.fields?.topic, `${prefix}/get/accepted`);
+	assert.ok(
+		logged.every(({fields}) => JSON.stringify(fields ?? {}).length < 500),
+		'no payload is logged',
+	);
+});
+
+test('an update too deep to serialise, or holding 1e400, is refused before it is sent', async (t) => {
+	const service = await startTestService(t);
+	const client = await connectShadowClient({
+		connection: {url: service.mqttUrl},
+	});
+	t.after(async () => client.close());
+	let deep: JsonObject = {leaf: 1};
+	for (let level = 0; level < 20_000; level++) deep = {a: deep};
+	await assert.rejects(
+		client.update(lamp, {state: {desired: deep}}),
+		(error: unknown) =>
+			error instanceof ShadowRejectedError &&
+			error.code === 400 &&
+			error.reason === 'JSON contains too many levels of nesting; maximum is 6',
+	);
+	await assert.rejects(
+		client.update(lamp, {
+			state: {reported: JSON.parse('{"a":1e400}') as JsonObject},
+		}),
+		(error: unknown) =>
+			error instanceof ShadowRejectedError &&
+			error.code === 400 &&
+			error.reason === 'Invalid JSON',
+	);
+	await assert.rejects(
+		client.update(lamp, {
+			state: {desired: {notes: null, x: 'x'.repeat(140_000)}},
+		}),
+		(error: unknown) =>
+			error instanceof ShadowRejectedError && error.code === 413,
+	);
+	await assert.rejects(
+		client.get(lamp),
+		(error: unknown) =>
+			error instanceof ShadowRejectedError && error.code === 404,
+		'nothing reached the service',
 	);
 });

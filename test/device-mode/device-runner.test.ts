@@ -23,6 +23,7 @@ import {
 	vehicle,
 } from '../../source/device-mode/simulators.js';
 import type {LocalService} from '../../source/service/local-service.js';
+import type {JsonObject} from '../../source/shadow/json.js';
 import {startTestService} from '../helpers/service.js';
 import {until} from '../helpers/wait.js';
 
@@ -122,6 +123,23 @@ test('an --state file gives the initial reported state', async (t) => {
 	assert.deepEqual((await (await app(t, service)).get(car)).state.reported, {
 		firmware: '1.2.0',
 		mode: 'eco',
+		connected: true,
+	});
+});
+
+test('an initial state deeper than a shadow can be is refused with an event; the defaults are used', async (t) => {
+	const service = await startTestService(t);
+	let deep: JsonObject = {leaf: 1};
+	for (let level = 0; level < 20_000; level++) deep = {a: deep};
+	const {events} = await startDevice(t, service, {initialState: deep});
+	assert.deepEqual(events[0], {
+		kind: 'error',
+		message:
+			"the initial state nests deeper than 6 levels; using the simulator's defaults",
+	});
+	assert.deepEqual((await (await app(t, service)).get(car)).state.reported, {
+		lights: 'on',
+		doors: 'locked',
 		connected: true,
 	});
 });

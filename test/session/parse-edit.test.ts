@@ -64,3 +64,64 @@ test('the locator agrees with JSON.parse on what is valid', () => {
 		{numRuns: 3000},
 	);
 });
+
+test('patches no shadow can hold are refused in AWS words, without touching the stack', () => {
+	const deep = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+	assert.deepEqual(parseEdit(deep), {
+		ok: false,
+		error:
+			'JSON contains too many levels of nesting; maximum is 6: this has 20000',
+	});
+	assert.deepEqual(
+		parseEdit(`{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}`),
+		{
+			ok: false,
+			error:
+				'JSON contains too many levels of nesting; maximum is 6: this has 20001',
+		},
+	);
+	assert.deepEqual(parseEdit(`{"a":${'['.repeat(20_000)}`), {
+		ok: false,
+		error: 'invalid JSON at column 20006: the text ends too early',
+	});
+	assert.deepEqual(
+		parseEdit(`${Array.from({length: 50_000}, () => 'a').join('.')} = 1`),
+		{
+			ok: false,
+			error:
+				'JSON contains too many levels of nesting; maximum is 6: this has 50000',
+		},
+	);
+	assert.deepEqual(parseEdit('a.b.c.d.e.f = 1').ok, true);
+	assert.deepEqual(parseEdit('a.b.c.d.e.f.g = 1').ok, false);
+	assert.deepEqual(parseEdit('brightness = 1e400'), {
+		ok: false,
+		error: 'Invalid JSON: a number JSON cannot hold, such as 1e400',
+	});
+	assert.deepEqual(parseEdit('colors = ["RED", null]'), {
+		ok: false,
+		error: 'Invalid JSON: null inside an array (remove the element instead)',
+	});
+	const megabyte = `{"notes":"${'x'.repeat(1_000_000)}"}`;
+	assert.deepEqual(parseEdit(megabyte), {
+		ok: false,
+		error:
+			'The payload exceeds the maximum size allowed: 1000012 bytes, at most 131072 in a request',
+	});
+	assert.deepEqual(parseEdit(`{"${'k'.repeat(100_000)}":1}`), {
+		ok: false,
+		error:
+			'The payload exceeds the maximum size allowed: the values alone are 100006 bytes, at most 8192 in a shadow',
+	});
+	assert.deepEqual(parseEdit(`{"${'k'.repeat(100_000)}":null}`).ok, true);
+});
+
+test('the locator finds the column of deep and long texts', () => {
+	assert.equal(locateJsonError('['.repeat(20_000)), 20_000);
+	assert.equal(locateJsonError(`${'{"a":'.repeat(20_000)}}`), 100_000);
+	assert.equal(locateJsonError(`[1${'0'.repeat(5000)},]`), 5003);
+	assert.equal(
+		locateJsonError(`${'['.repeat(20_000)}1${']'.repeat(20_001)}`),
+		40_001,
+	);
+});

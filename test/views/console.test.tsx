@@ -3,9 +3,12 @@ The console's views and keys, rendered with ink-testing-library, with the
 real local service (embedded broker, SQLite) behind them.
 */
 import assert from 'node:assert/strict';
+import {writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
 import {after, test, type TestContext} from 'node:test';
 import {cleanup, render} from 'ink-testing-library';
 import {createNamedShadowLister} from '../../source/client/named-shadows.js';
+import {createExternalEditor} from '../../source/commands/external-editor.js';
 import {
 	connectShadowClient,
 	type ShadowClient,
@@ -16,9 +19,9 @@ import {
 	type Role,
 } from '../../source/session/console-session.js';
 import type {LocalService} from '../../source/service/local-service.js';
-import {App} from '../../source/views/app.js';
+import {App, type AppProps} from '../../source/views/app.js';
 import {ColorContext} from '../../source/views/color.js';
-import {startTestService} from '../helpers/service.js';
+import {startTestService, temporaryDirectory} from '../helpers/service.js';
 import {waitForFrame} from '../helpers/wait.js';
 
 after(cleanup);
@@ -46,7 +49,12 @@ async function client(
 async function open(
 	t: TestContext,
 	service: LocalService,
-	options: {role?: Role; historyLimit?: number; columns?: number} = {},
+	options: {
+		role?: Role;
+		historyLimit?: number;
+		columns?: number;
+		editInEditor?: AppProps['editInEditor'];
+	} = {},
 ) {
 	const consoleClient = await client(t, service);
 	const session: ConsoleSession = createConsoleSession({
@@ -65,6 +73,7 @@ async function open(
 				session={session}
 				listNamedShadows={createNamedShadowLister(service.httpUrl ?? '')}
 				onQuit={() => (quit = true)}
+				{...(options.editInEditor ? {editInEditor: options.editInEditor} : {})}
 			/>
 		</ColorContext.Provider>,
 	);
@@ -409,4 +418,157 @@ test('a command that fails becomes a notice, never an unhandled rejection', asyn
 		session.getSnapshot().notice?.text ?? '',
 		/^could not open the shadow: /,
 	);
+});
+
+const hostileEdits: [string, string, string][] = [
+	[
+		'20,000 levels of objects',
+		`${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`,
+		'✗ JSON contains too many levels of nesting; maximum is 6: this has 20000; nothing was sent',
+	],
+	[
+		'20,000 levels of arrays',
+		`{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}`,
+		'✗ JSON contains too many levels of nesting; maximum is 6: this has 20001; nothing was sent',
+	],
+	[
+		'20,000 levels of unclosed arrays',
+		`{"a":${'['.repeat(20_000)}`,
+		'✗ invalid JSON at column 20006: the text ends too early; nothing was sent',
+	],
+	[
+		'a path of 20,000 keys',
+		`${Array.from({length: 20_000}, () => 'a').join('.')} = 1`,
+		'✗ JSON contains too many levels of nesting; maximum is 6: this has 20000; nothing was sent',
+	],
+	[
+		'20,000 keys',
+		JSON.stringify(
+			Object.fromEntries(
+				Array.from({length: 20_000}, (_, index) => [`k${index}`, 1]),
+			),
+		),
+		'✗ The payload exceeds the maximum size allowed: ',
+	],
+	[
+		'a 100 KB key',
+		`{"${'k'.repeat(100_000)}":1}`,
+		'✗ The payload exceeds the maximum size allowed: the values alone are 100006 bytes, at most 8192',
+	],
+	[
+		'a 100,000-element array',
+		`{"a":[${Array.from({length: 100_000}, () => '1').join(',')}]}`,
+		'✗ The payload exceeds the maximum size allowed: 200007 bytes, at most 131072 in a request',
+	],
+	[
+		'a 1 MB string',
+		`{"notes":"${'x'.repeat(1_000_000)}"}`,
+		'✗ The payload exceeds the maximum size allowed: 1000012 bytes, at most 131072 in a request',
+	],
+	[
+		'1e400',
+		'brightness = 1e400',
+		'✗ Invalid JSON: a number JSON cannot hold, such as 1e400; nothing was sent',
+	],
+];
+
+test('an edit too deep, too large or holding 1e400 is refused inline and never sent', async (t) => {
+	const service = await startTestService(t);
+	const app = await client(t, service);
+	await app.update(lamp, {state: {desired: {lights: 'on'}}});
+	const {instance, frame, press} = await open(t, service);
+	await frame((f) => f.includes('v1'), 'the shadow');
+	for (const [name, text, error] of hostileEdits) {
+		await press('e');
+		await frame((f) => f.includes('desired> '), `the prompt for ${name}`);
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		// Pasted with its Enter, as a terminal delivers a paste.
+		instance.stdin.write(`${text}\r`);
+		await frame((f) => f.includes(error), `the inline error for ${name}`);
+		assert.doesNotMatch(instance.lastFrame() ?? '', /Maximum call stack/);
+		await press(keys.escape);
+		await frame((f) => !f.includes('desired> '), 'the prompt to close');
+	}
+
+	assert.equal((await app.get(lamp)).version, 1, 'nothing was sent');
+	await type('lights = "off"');
+	await frame(
+		(f) => f.includes('✓ desired updated: version 2'),
+		'a normal edit afterwards',
+	);
+
+	async function type(text: string) {
+		await press('e');
+		await frame((f) => f.includes('desired> '), 'the prompt');
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		instance.stdin.write(`${text}\r`);
+	}
+});
+
+test('a file saved in $EDITOR too deep or too large is refused inline and never sent', async (t) => {
+	const service = await startTestService(t);
+	const app = await client(t, service);
+	await app.update(lamp, {state: {desired: {lights: 'on'}}});
+	const dir = await temporaryDirectory(t);
+	const saved = join(dir, 'saved.json');
+	// The "editor" saves whatever the test put in saved.json.
+	const editor = createExternalEditor({EDITOR: `cp '${saved}'`});
+	const {frame, press} = await open(t, service, {editInEditor: editor});
+	await frame((f) => f.includes('v1'), 'the shadow');
+	for (const [name, text, error] of hostileEdits.filter(
+		([, text]) => !text.includes(' = '),
+	)) {
+		await writeFile(saved, `${text}\n`);
+		await press('E');
+		await frame((f) => f.includes(error), `the inline error for ${name}`);
+		await press(keys.escape);
+		await frame((f) => !f.includes('desired> '), 'the prompt to close');
+	}
+
+	assert.equal((await app.get(lamp)).version, 1, 'nothing was sent');
+	await writeFile(saved, '{"lights": "off"}\n');
+	await press('E');
+	await frame(
+		(f) => f.includes('✓ desired updated: version 2'),
+		'a normal edit afterwards',
+	);
+});
+
+test('a hostile message on a reply topic is dropped with a notice; the console keeps working', async (t) => {
+	const service = await startTestService(t);
+	const app = await client(t, service);
+	await app.update(lamp, {state: {desired: {lights: 'on'}}});
+	const {instance, frame} = await open(t, service);
+	await frame((f) => f.includes('v1'), 'the shadow');
+	const broker = service.broker;
+	assert.ok(broker, 'the embedded broker');
+	const deep = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+	// From inside the broker: the embedded broker drops client publishes to reply topics.
+	broker.publish(
+		'$aws/things/lamp/shadow/update/documents',
+		Buffer.from(
+			`{"previous":null,"current":{"state":{"desired":${deep}},"metadata":{},"version":99},"timestamp":1}`,
+		),
+	);
+	broker.publish(
+		'$aws/things/lamp/shadow/update/delta',
+		Buffer.from(
+			`{"state":${'['.repeat(20_000)}${']'.repeat(20_000)},"version":98,"timestamp":1}`,
+		),
+	);
+	await frame(
+		(f) =>
+			f.includes(
+				'✗ ignored a message on update/delta: nested 20001 levels deep',
+			),
+		'the notice',
+	);
+	assert.match(instance.lastFrame() ?? '', / v1 /);
+
+	await app.update(lamp, {state: {desired: {lights: 'off'}}});
+	const after = await frame(
+		(f) => f.includes('v2') && f.includes('"lights": "off"'),
+		'the next version',
+	);
+	assert.doesNotMatch(after, /Maximum call stack|v99|v98/);
 });
