@@ -251,6 +251,28 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 				default: 20,
 				min: 0,
 			},
+			maxMessageKb: {
+				type: 'number',
+				value: 'KB',
+				description:
+					'largest MQTT message payload; a client sending more is disconnected',
+				default: 128,
+				min: 1,
+			},
+			maxConnections: {
+				type: 'number',
+				value: 'N',
+				description: 'MQTT connections the embedded broker accepts',
+				default: 10_000,
+				min: 1,
+			},
+			maxSubscriptions: {
+				type: 'number',
+				value: 'N',
+				description: 'topic filters one MQTT connection may hold',
+				default: 1000,
+				min: 1,
+			},
 			...logging,
 		},
 	},

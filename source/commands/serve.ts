@@ -8,6 +8,10 @@ import {join} from 'node:path';
 import type {FlagValues} from '../command-line/parse-command-line.js';
 import {dataDirectory} from '../config/paths.js';
 import {createLogger, type LogLevel} from '../log/logger.js';
+import {
+	defaultBrokerLimits,
+	type BrokerLimits,
+} from '../service/broker-limits.js';
 import {startLocalService} from '../service/local-service.js';
 import {isLoopback} from '../security/loopback.js';
 import {parseUsers, type UserHashes} from '../security/passwords.js';
@@ -130,6 +134,7 @@ export async function runServe(
 				requestsPerSecondPerThing:
 					rateLimit === 0 ? Number.POSITIVE_INFINITY : rateLimit,
 			}),
+			brokerLimits: brokerLimitsFrom(flags),
 			...(broker
 				? {
 						broker: {
@@ -224,4 +229,22 @@ function readJsonFlag(flag: string, file: string): unknown {
 		if (error instanceof CommandFailure) throw error;
 		throw new CommandFailure(`${flag} ${file} is not JSON: ${String(error)}`);
 	}
+}
+
+function brokerLimitsFrom(flags: FlagValues): BrokerLimits {
+	const number = (name: string, fallback: number) =>
+		(flags[name] as number | undefined) ?? fallback;
+	return {
+		...defaultBrokerLimits,
+		maxPayloadBytes:
+			number('maxMessageKb', defaultBrokerLimits.maxPayloadBytes / 1024) * 1024,
+		maxConnections: number(
+			'maxConnections',
+			defaultBrokerLimits.maxConnections,
+		),
+		maxSubscriptionsPerConnection: number(
+			'maxSubscriptions',
+			defaultBrokerLimits.maxSubscriptionsPerConnection,
+		),
+	};
 }

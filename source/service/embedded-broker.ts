@@ -38,6 +38,13 @@ import {
 	startPresenceEvents,
 	type PresenceRecording,
 } from './presence-events.js';
+import {
+	createSubscriptionCounter,
+	defaultBrokerLimits,
+	guardPackets,
+	unreadBytes,
+	type BrokerLimits,
+} from './broker-limits.js';
 
 export type TlsFiles = {
 	readonly cert: Buffer | string;
@@ -55,6 +62,8 @@ export type EmbeddedBrokerOptions = {
 	readonly access: AccessControl;
 	/** Remember connected clients, so their wills outlive a crash (presence-events.ts). */
 	readonly presence?: PresenceRecording;
+	/** Default: defaultBrokerLimits (AWS IoT Core's message size). */
+	readonly limits?: BrokerLimits;
 	readonly log: Logger;
 };
 
@@ -80,7 +89,11 @@ export async function startEmbeddedBroker(
 ): Promise<EmbeddedBroker> {
 	const {log} = options;
 	const {access} = options;
+	const limits = options.limits ?? defaultBrokerLimits;
 	const aedes = await Aedes.createBroker({drainTimeout: 10_000});
+	const subscriptions = createSubscriptionCounter(
+		limits.maxSubscriptionsPerConnection,
+	);
 	const connections = new WeakMap<object, Omit<ConnectionOrigin, 'conn'>>();
 	const grants = new WeakMap<Client, {principal: Principal; access: Access}>();
 
@@ -135,33 +148,39 @@ export async function startEmbeddedBroker(
 	};
 
 	aedes.authorizePublish = (client, packet, callback) => {
-		if (packet.topic.startsWith('$SYS/')) {
-			callback(new Error('$SYS/ topics are reserved'));
-			return;
-		}
-
-		if (client && isServiceOnlyTopic(packet.topic)) {
-			// §2.2: reply and event topics are subscribe-only; drop, keep the client connected.
-			log.warn('dropped a client publish to a service-only topic', {
-				clientId: client.id,
-				topic: packet.topic,
-			});
-			packet.topic = sinkTopic;
-		} else if (
-			client &&
-			!allowed(client, 'iot:Publish', resources.topic(packet.topic))
-		) {
-			// MQTT 3.1.1 has no negative PUBACK: drop the message, keep the client.
-			log.warn('dropped a publish the policy does not allow', {
+		const refusal = client ? publishRefusal(client, packet) : undefined;
+		if (refusal && client) {
+			// MQTT 3.1.1 has no negative PUBACK: the message is acknowledged and
+			// dropped, and the client stays connected.
+			log.warn(`dropped ${refusal}`, {
 				clientId: client.id,
 				principal: principalName(grants.get(client)?.principal),
 				topic: packet.topic,
+				retain: packet.retain,
 			});
 			packet.topic = sinkTopic;
+			packet.retain = false;
 		}
 
 		callback(null);
 	};
+
+	function publishRefusal(
+		client: Client,
+		packet: {topic: string; retain: boolean},
+	): string | undefined {
+		const {topic} = packet;
+		if (topic.startsWith('$SYS/'))
+			return "a publish to $SYS/, the broker's topics";
+		// §2.2: reply and event topics are subscribe-only.
+		if (isServiceOnlyTopic(topic))
+			return 'a client publish to a service-only topic';
+		if (packet.retain && topic.startsWith('$aws/'))
+			return 'a retained publish on a reserved topic (AWS IoT Core refuses them)';
+		if (!allowed(client, 'iot:Publish', resources.topic(topic)))
+			return 'a publish the policy does not allow';
+		return undefined;
+	}
 
 	aedes.authorizeSubscribe = (client, subscription, callback) => {
 		if (subscription.topic.startsWith('$shadow-tui/')) {
@@ -185,13 +204,40 @@ export async function startEmbeddedBroker(
 			return;
 		}
 
+		if (!subscriptions.admit(client, subscription.topic)) {
+			log.warn('refused a subscription past the limit per connection', {
+				clientId: client.id,
+				topicFilter: subscription.topic,
+				limit: limits.maxSubscriptionsPerConnection,
+			});
+			callback(null, null);
+			return;
+		}
+
 		callback(null, subscription);
 	};
+	aedes.on('unsubscribe', (filters, client) => {
+		subscriptions.release(client, filters);
+	});
 
-	aedes.authorizeForward = (client, packet) =>
-		allowed(client, 'iot:Receive', resources.topic(packet.topic))
-			? packet
-			: null;
+	const slowReaders = new WeakSet<Client>();
+	aedes.authorizeForward = (client, packet) => {
+		if (!allowed(client, 'iot:Receive', resources.topic(packet.topic)))
+			return null;
+		if (unreadBytes(client) > limits.maxQueuedBytesPerClient) {
+			// A client that stops reading is sent nothing more until it catches up.
+			if (!slowReaders.has(client))
+				log.warn('dropping messages to a client that does not read them', {
+					clientId: client.id,
+					unreadBytes: unreadBytes(client),
+				});
+			slowReaders.add(client);
+			return null;
+		}
+
+		slowReaders.delete(client);
+		return packet;
+	};
 
 	const live = new Set<Client>();
 	aedes.on('clientReady', (client) => live.add(client));
@@ -222,6 +268,7 @@ export async function startEmbeddedBroker(
 		log.info('connection error', {clientId: client.id, error: error.message});
 	});
 
+	let openConnections = 0;
 	const handle = (origin: ConnectionOrigin, request?: IncomingMessage) => {
 		if (!origin.tls && !isLoopback(origin.remoteAddress)) {
 			// Without TLS nothing proves who a remote client is, or keeps its traffic private.
@@ -232,8 +279,30 @@ export async function startEmbeddedBroker(
 			return;
 		}
 
+		if (openConnections >= limits.maxConnections) {
+			log.warn('refused a connection past the limit', {
+				remoteAddress: origin.remoteAddress,
+				limit: limits.maxConnections,
+			});
+			origin.conn.destroy();
+			return;
+		}
+
+		openConnections++;
+		origin.conn.once('close', () => {
+			openConnections--;
+		});
 		connections.set(origin.conn, origin);
-		aedes.handle(origin.conn, request);
+		const client = aedes.handle(origin.conn, request);
+		guardPackets(client, limits, (violation) => {
+			log.warn(`closed a connection: ${violation.reason}`, {
+				clientId: client.id,
+				remoteAddress: origin.remoteAddress,
+				declaredBytes: violation.declared,
+				limitBytes: limits.maxPayloadBytes,
+			});
+			origin.conn.destroy();
+		});
 	};
 
 	const presence = startPresenceEvents(aedes, {

@@ -42,6 +42,8 @@ type Reply = {
 	readonly status: number;
 	readonly body: unknown;
 	readonly errorType?: string;
+	/** Close the connection after the reply (the rest of a refused body is not read). */
+	readonly close?: boolean;
 };
 
 const shadowPath = /^\/things\/([^/]*)\/shadow\/?$/;
@@ -50,6 +52,31 @@ const listPath =
 /** shadow-tui's own: the fleet, filtered by name pattern and query (not part of AWS's API). */
 const fleetPath = /^\/api\/shadows\/?$/;
 const fleetPageSizeMax = 1000;
+
+/**
+What one HTTP client may hold: a request's headers must arrive within 10 s
+and the whole request within 30 s, an idle keep-alive connection is closed
+after 5 s (Node's default), headers are at most 16 KB, bodies at most the
+shadow service's request limit (128 KB).
+*/
+export const defaultHttpBounds: HttpBounds = Object.freeze({
+	headersTimeout: 10_000,
+	requestTimeout: 30_000,
+	keepAliveTimeout: 5000,
+	maxHeaderSize: 16 * 1024,
+	maxConnections: 10_000,
+	// How often Node looks for requests past their timeouts.
+	connectionsCheckingInterval: 1000,
+});
+
+export type HttpBounds = {
+	readonly headersTimeout: number;
+	readonly requestTimeout: number;
+	readonly keepAliveTimeout: number;
+	readonly maxHeaderSize: number;
+	readonly maxConnections: number;
+	readonly connectionsCheckingInterval: number;
+};
 const methods: Readonly<Record<string, Operation>> = {
 	GET: 'get',
 	POST: 'update',
@@ -69,6 +96,7 @@ export async function startHttpApi(options: {
 	/** HTTPS with this certificate (and client certificates when it has a CA). */
 	readonly tls?: TlsFiles;
 	readonly access: AccessControl;
+	readonly bounds?: HttpBounds;
 	readonly log: Logger;
 }): Promise<HttpApi> {
 	const {service, log, access} = options;
@@ -163,7 +191,10 @@ export async function startHttpApi(options: {
 				? await readBody(request, limits.maxRequestBytes)
 				: Buffer.alloc(0);
 		if (body === undefined)
-			return errorReply(reject(413, messages.payloadTooLarge));
+			return {
+				...errorReply(reject(413, messages.payloadTooLarge)),
+				close: true,
+			};
 
 		const outcome = await service.request(address, operation, body);
 		return outcome.ok
@@ -296,12 +327,17 @@ export async function startHttpApi(options: {
 		);
 	};
 
+	const {maxConnections, ...bounds} = options.bounds ?? defaultHttpBounds;
+	const serverOptions = {noDelay: true, ...bounds};
 	const server = options.tls
 		? createHttpsServer(
-				{...tlsServerOptions(options.tls), noDelay: true},
+				{...tlsServerOptions(options.tls), ...serverOptions},
 				onRequest,
 			)
-		: createServer({noDelay: true}, onRequest);
+		: createServer(serverOptions, onRequest);
+	server.maxConnections = maxConnections;
+	// Sockets that stop talking mid-request are closed, not kept forever.
+	server.timeout = bounds.requestTimeout;
 
 	const port = await new Promise<number>((resolve, fail) => {
 		server.once('error', (error: NodeJS.ErrnoException) => {
@@ -345,6 +381,8 @@ async function readBody(
 	request: IncomingMessage,
 	limit: number,
 ): Promise<Buffer | undefined> {
+	const declared = Number(request.headers['content-length'] ?? 0);
+	if (declared > limit) return undefined;
 	const chunks: Buffer[] = [];
 	let size = 0;
 	for await (const chunk of request) {
@@ -381,6 +419,7 @@ function send(response: ServerResponse, reply: Reply): void {
 		'content-length': Buffer.byteLength(text),
 		'x-amzn-RequestId': randomUUID(),
 		...(reply.errorType ? {'x-amzn-ErrorType': reply.errorType} : {}),
+		...(reply.close ? {connection: 'close'} : {}),
 	});
 	response.end(text);
 }

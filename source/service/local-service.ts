@@ -23,7 +23,8 @@ import {createAccessControl} from '../security/access-control.js';
 import type {UserTable} from '../security/passwords.js';
 import {defaultPolicies, type PolicySet} from '../security/policy-set.js';
 import {openRevocationList} from '../security/revocation-list.js';
-import {startHttpApi, type HttpApi} from './http-api.js';
+import type {BrokerLimits} from './broker-limits.js';
+import {startHttpApi, type HttpApi, type HttpBounds} from './http-api.js';
 import {
 	createShadowService,
 	type Publish,
@@ -45,6 +46,10 @@ export type LocalServiceConfig = {
 	/** SQLite file. */
 	readonly dataFile: string;
 	readonly options?: EngineOptions;
+	/** The embedded broker's bounds (message size, connections, subscriptions). */
+	readonly brokerLimits?: BrokerLimits;
+	/** The HTTP API's bounds (timeouts, header size, connections). */
+	readonly httpBounds?: HttpBounds;
 	readonly clock?: () => number;
 	readonly log: Logger;
 };
@@ -110,6 +115,7 @@ export async function startLocalService(
 				port: config.port,
 				...(config.wsPort === undefined ? {} : {wsPort: config.wsPort}),
 				...(config.tls ? {tls: config.tls} : {}),
+				...(config.brokerLimits ? {limits: config.brokerLimits} : {}),
 				access,
 				presence: {store: presence},
 				log,
@@ -147,6 +153,7 @@ export async function startLocalService(
 				port: config.httpPort,
 				clock,
 				...(config.tls ? {tls: config.tls} : {}),
+				...(config.httpBounds ? {bounds: config.httpBounds} : {}),
 				access,
 				log,
 			});

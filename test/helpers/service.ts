@@ -12,6 +12,8 @@ import {
 	type SecurityConfig,
 } from '../../source/service/local-service.js';
 import {withLimits} from '../../source/shadow/limits.js';
+import type {BrokerLimits} from '../../source/service/broker-limits.js';
+import type {HttpBounds} from '../../source/service/http-api.js';
 
 /*
 Tests send bursts to one thing to test ordering, coalescing and fuzzing; they
@@ -49,6 +51,8 @@ export async function startTestService(
 		engine?: EngineOptions;
 		dataFile?: string;
 		security?: SecurityConfig;
+		brokerLimits?: BrokerLimits;
+		httpBounds?: HttpBounds;
 		log?: Logger;
 	} = {},
 ): Promise<LocalService> {
@@ -66,6 +70,8 @@ export async function startTestService(
 		...(options.wsPort === undefined ? {} : {wsPort: options.wsPort}),
 		options: options.engine ?? burstTolerant,
 		...(options.security ? {security: options.security} : {}),
+		...(options.brokerLimits ? {brokerLimits: options.brokerLimits} : {}),
+		...(options.httpBounds ? {httpBounds: options.httpBounds} : {}),
 	});
 	t.after(async () => service.close());
 	return service;
