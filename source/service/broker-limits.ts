@@ -28,9 +28,22 @@ export const defaultBrokerLimits: BrokerLimits = Object.freeze({
 	maxQueuedBytesPerClient: 16 * 1024 * 1024,
 });
 
+/**
+A shadow request a little over the limit is let through to the shadow
+service, which answers it `413` on its /rejected topic without parsing it (as
+a device expects from the shadow service); past this much more, and on any
+other topic past the limit, the connection is closed.
+*/
+export const shadowRequestGraceBytes = 64 * 1024;
+
+/** The largest payload the framer lets the parser buffer. */
+export function payloadCeiling(limits: BrokerLimits): number {
+	return limits.maxPayloadBytes + shadowRequestGraceBytes;
+}
+
 /** Room for the topic (MQTT allows 65,535 bytes) and the packet id beside the largest payload. */
 export function maxPacketBytes(limits: BrokerLimits): number {
-	return limits.maxPayloadBytes + 65_535 + 4;
+	return payloadCeiling(limits) + 65_535 + 4;
 }
 
 type Parser = {parse(buffer: Buffer): unknown};
@@ -48,7 +61,7 @@ export function guardPackets(
 	const parser = (client as unknown as {_parser?: Parser})._parser;
 	if (!parser) throw new Error('aedes client has no packet parser to guard');
 	const framer = createPacketFramer({
-		maxPayloadBytes: limits.maxPayloadBytes,
+		maxPayloadBytes: payloadCeiling(limits),
 		maxPacketBytes: maxPacketBytes(limits),
 	});
 	const parse = parser.parse.bind(parser);

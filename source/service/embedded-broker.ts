@@ -148,6 +148,17 @@ export async function startEmbeddedBroker(
 	};
 
 	aedes.authorizePublish = (client, packet, callback) => {
+		if (client && oversized(packet)) {
+			log.warn('closed a connection: payload too large', {
+				clientId: client.id,
+				topic: packet.topic,
+				payloadBytes: packet.payload.length,
+				limitBytes: limits.maxPayloadBytes,
+			});
+			callback(new Error('payload too large'));
+			return;
+		}
+
 		const refusal = client ? publishRefusal(client, packet) : undefined;
 		if (refusal && client) {
 			// MQTT 3.1.1 has no negative PUBACK: the message is acknowledged and
@@ -164,6 +175,16 @@ export async function startEmbeddedBroker(
 
 		callback(null);
 	};
+
+	/** Over the limit, and not a shadow request that the service answers with 413. */
+	function oversized(packet: {
+		topic: string;
+		payload: Buffer | string;
+	}): boolean {
+		if (packet.payload.length <= limits.maxPayloadBytes) return false;
+		const parsed = parseShadowTopic(packet.topic, awsLimits);
+		return parsed.kind === 'other' || parsed.topic.reply !== undefined;
+	}
 
 	function publishRefusal(
 		client: Client,

@@ -116,7 +116,7 @@ test('a PUBLISH declaring 256 MB is cut off from its header; memory stays flat a
 	await updateAccepted(service.mqttUrl, 'neighbour');
 });
 
-test('a 200 KB publish closes that connection only; a message of 128 KB passes', async (t) => {
+test('a 200 KB publish, or 130 KB on a topic other than a shadow request, closes that connection only; 128 KB passes', async (t) => {
 	const service = await startTestService(t);
 	const watcher = await Probe.connect(t, {url: service.mqttUrl});
 	await watcher.watch('big/topic');
@@ -127,13 +127,46 @@ test('a 200 KB publish closes that connection only; a message of 128 KB passes',
 	});
 	await watcher.waitFor((m) => m.text.length === 128 * 1024, '128 KB message');
 
-	const gone = new Promise<void>((resolve) => sender.once('close', resolve));
-	sender.publish('big/topic', Buffer.alloc(200 * 1024, 0x61), {qos: 0});
-	await gone;
+	for (const [topic, size] of [
+		['$aws/things/x/shadow/update', 200 * 1024],
+		['big/topic', 130 * 1024],
+	] as const) {
+		const client = await connectMqtt({
+			url: service.mqttUrl,
+			reconnectPeriod: 0,
+		});
+		const gone = new Promise<void>((resolve) => client.once('close', resolve));
+		client.publish(topic, Buffer.alloc(size, 0x61), {qos: 0});
+		await gone;
+		client.end(true);
+	}
+
 	await updateAccepted(service.mqttUrl, 'neighbour');
 });
 
-test('with a larger broker limit, a shadow request over 128 KB gets 413 without being parsed', async (t) => {
+test('a shadow request a little over 128 KB gets 413 on its /rejected topic without being parsed', async (t) => {
+	const service = await startTestService(t);
+	const probe = await Probe.connect(t, {url: service.mqttUrl});
+	await probe.watch('$aws/things/big/shadow/update/rejected');
+	await probe.publish(
+		'$aws/things/big/shadow/update',
+		Buffer.alloc(130 * 1024, 0x7b),
+	);
+	const answer = await probe.waitFor(
+		(m) => m.topic.endsWith('/rejected'),
+		'413',
+	);
+	assert.deepEqual(
+		[
+			(answer.json as {code: number}).code,
+			(answer.json as {message: string}).message,
+		],
+		[413, 'The payload exceeds the maximum size allowed'],
+	);
+	assert.equal(probe.client.connected, true);
+});
+
+test('with a larger broker limit, a 200 KB shadow request gets 413 without being parsed', async (t) => {
 	const service = await startTestService(t, {
 		brokerLimits: {...defaultBrokerLimits, maxPayloadBytes: 512 * 1024},
 	});
