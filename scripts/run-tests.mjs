@@ -15,7 +15,15 @@ const only = process.argv.slice(2);
 const files = only.length > 0 ? only : collect('test').sort();
 const result = spawnSync(
 	process.execPath,
-	['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
+	// A test that hangs fails after 3 minutes instead of holding CI until its own limit.
+	[
+		'--import',
+		'tsx',
+		'--test',
+		'--test-concurrency=2',
+		'--test-timeout=180000',
+		...files,
+	],
 	{stdio: 'inherit', env: {...process.env, FORCE_COLOR: '0'}},
 );
 process.exit(result.status ?? 1);
