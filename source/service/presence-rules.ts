@@ -38,12 +38,8 @@ export function orphanGraceMs(
 	return Math.ceil(seconds * policy.keepAliveFactor * 1000);
 }
 
-export type Message = {
-	readonly topic: string;
-	readonly payload: Buffer;
-	readonly qos: 0 | 1 | 2;
-	readonly retain: boolean;
-};
+/** What the broker publishes for a client: its will, or a lifecycle event, in the will's shape. */
+export type Message = WillMessage;
 
 export type LifecycleFields = {
 	readonly clientId: string;

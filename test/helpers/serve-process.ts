@@ -13,13 +13,26 @@ export type ServeProcess = {
 	output(): string;
 };
 
+/** Free ports unless `ports` names them (a restart that clients must find again). */
 export async function startServe(
 	t: TestContext,
 	args: string[],
+	ports: {readonly mqtt: string; readonly http: string} = {
+		mqtt: '0',
+		http: '0',
+	},
 ): Promise<ServeProcess> {
 	const child = spawn(
 		process.execPath,
-		[cliPath, 'serve', '--port', '0', '--http-port', '0', ...args],
+		[
+			cliPath,
+			'serve',
+			'--port',
+			ports.mqtt,
+			'--http-port',
+			ports.http,
+			...args,
+		],
 		{stdio: 'pipe'},
 	);
 	t.after(() => {

@@ -1,20 +1,9 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {createPacketFramer} from '../../source/service/packet-framer.js';
+import {remainingLength} from '../helpers/mqtt-bytes.js';
 
 const limits = {maxPayloadBytes: 100, maxPacketBytes: 1000};
-
-function remainingLength(length: number): number[] {
-	const bytes: number[] = [];
-	let rest = length;
-	do {
-		let byte = rest % 128;
-		rest = Math.floor(rest / 128);
-		if (rest > 0) byte |= 0x80;
-		bytes.push(byte);
-	} while (rest > 0);
-	return bytes;
-}
 
 function publish(topic: string, payloadBytes: number, qos = 1): Buffer {
 	const topicBytes = Buffer.from(topic);

@@ -4,7 +4,6 @@ that were connected when the service died are published once their grace
 (1.5 × keep-alive) runs out, unless they reconnect in time.
 */
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
 import {join} from 'node:path';
 import {test, type TestContext} from 'node:test';
 import type {MqttClient} from 'mqtt';
@@ -12,13 +11,8 @@ import {connectMqtt} from '../../source/client/connect-mqtt.js';
 import {presenceWill} from '../../source/device-mode/device-runner.js';
 import {silentLogger} from '../../source/log/logger.js';
 import {startLocalService} from '../../source/service/local-service.js';
-import {cliPath} from '../helpers/cli.js';
 import {Probe} from '../helpers/probe.js';
-import {
-	exited,
-	startServe,
-	type ServeProcess,
-} from '../helpers/serve-process.js';
+import {exited, startServe} from '../helpers/serve-process.js';
 import {startTestService, temporaryDirectory} from '../helpers/service.js';
 import {until} from '../helpers/wait.js';
 
@@ -68,46 +62,6 @@ async function reportedConnected(
 	return document.state?.reported?.connected;
 }
 
-/** startServe on given ports: clients come back to the address they knew. */
-async function restartServe(
-	t: TestContext,
-	ports: {mqtt: string; http: string},
-	data: string,
-): Promise<ServeProcess> {
-	const child = spawn(
-		process.execPath,
-		[
-			cliPath,
-			'serve',
-			'--port',
-			ports.mqtt,
-			'--http-port',
-			ports.http,
-			'--data',
-			data,
-		],
-		{stdio: 'pipe'},
-	);
-	t.after(() => {
-		if (child.exitCode === null && child.signalCode === null)
-			child.kill('SIGKILL');
-	});
-	let output = '';
-	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-	child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-	await until(() => {
-		if (child.exitCode !== null)
-			throw new Error(`serve exited with ${child.exitCode}: ${output}`);
-		return output.includes('Press Ctrl-C');
-	}, `serve to start again: ${output}`);
-	return {
-		child,
-		mqttUrl: /MQTT\s+(\S+)/.exec(output)?.[1] ?? '',
-		httpUrl: /HTTP API\s+(\S+)/.exec(output)?.[1] ?? '',
-		output: () => output,
-	};
-}
-
 const disconnectedOf = (clientId: string) =>
 	`$aws/events/presence/disconnected/${clientId}`;
 
@@ -152,7 +106,8 @@ test('after SIGKILL and a restart, a device that never came back goes offline; o
 	gone.end(true);
 	const from = watcher.received.length;
 
-	const second = await restartServe(t, ports, data);
+	// The same ports: clients come back to the address they knew.
+	const second = await startServe(t, ['--data', data], ports);
 	await until(() => back.connected, 'lamp-back to reconnect', 30_000);
 
 	const event = await watcher.waitFor(
