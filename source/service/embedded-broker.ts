@@ -22,29 +22,21 @@ import {
 	type TLSSocket,
 	type TlsOptions,
 } from 'node:tls';
-import {Aedes, type AuthenticateError, type Client} from 'aedes';
+import {Aedes} from 'aedes';
 import {WebSocketServer, createWebSocketStream} from 'ws';
 import type {Logger} from '../log/logger.js';
-import {
-	describePrincipal,
-	type AccessControl,
-	type Principal,
-} from '../security/access-control.js';
+import type {AccessControl} from '../security/access-control.js';
 import {isLoopback} from '../security/loopback.js';
-import {resources, type Access, type PolicyAction} from '../security/policy.js';
-import {awsLimits} from '../shadow/limits.js';
-import {parseShadowTopic} from '../shadow/topics.js';
 import {
 	startPresenceEvents,
 	type PresenceRecording,
 } from './presence-events.js';
 import {
-	createSubscriptionCounter,
 	defaultBrokerLimits,
 	guardPackets,
-	unreadBytes,
 	type BrokerLimits,
 } from './broker-limits.js';
+import {installBrokerAccess} from './broker-access.js';
 
 export type TlsFiles = {
 	readonly cert: Buffer | string;
@@ -81,9 +73,6 @@ export type EmbeddedBroker = {
 	close(): Promise<void>;
 };
 
-/** Where client publishes to service-only topics go: nothing can subscribe to it. */
-const sinkTopic = '$shadow-tui/dropped';
-
 export async function startEmbeddedBroker(
 	options: EmbeddedBrokerOptions,
 ): Promise<EmbeddedBroker> {
@@ -91,195 +80,12 @@ export async function startEmbeddedBroker(
 	const {access} = options;
 	const limits = options.limits ?? defaultBrokerLimits;
 	const aedes = await Aedes.createBroker({drainTimeout: 10_000});
-	const subscriptions = createSubscriptionCounter(
-		limits.maxSubscriptionsPerConnection,
-	);
 	const connections = new WeakMap<object, Omit<ConnectionOrigin, 'conn'>>();
-	const grants = new WeakMap<Client, {principal: Principal; access: Access}>();
-
-	const allowed = (client: Client, action: PolicyAction, resource: string) =>
-		grants.get(client)?.access.allows(action, resource) ?? false;
-
-	aedes.authenticate = (client, username, password, done) => {
-		const origin = connections.get(client.conn);
-		access
-			.authenticate({
-				remoteAddress: origin?.remoteAddress,
-				...(origin?.tls ? {tls: origin.tls} : {}),
-				...(username === undefined ? {} : {username}),
-				...(password === undefined ? {} : {password: password.toString()}),
-			})
-			.then(
-				(result) => {
-					if (!result.ok) {
-						log.warn('connection refused', {
-							clientId: client.id,
-							remoteAddress: origin?.remoteAddress,
-							reason: result.reason,
-						});
-						done(refusal(result.code, result.reason), false);
-						return;
-					}
-
-					const granted = access.accessFor(result.principal, client.id);
-					if (!granted.allows('iot:Connect', resources.client(client.id))) {
-						log.warn('connection refused by policy', {
-							clientId: client.id,
-							principal: describePrincipal(result.principal),
-						});
-						done(refusal(5, 'not authorized'), false);
-						return;
-					}
-
-					// The credentials may have changed while the password was checked.
-					if (!access.isCurrent(result.principal)) {
-						done(refusal(5, 'credentials changed while signing in'), false);
-						return;
-					}
-
-					grants.set(client, {principal: result.principal, access: granted});
-					done(null, true);
-				},
-				(error: unknown) => {
-					log.error('authentication failed', {error: String(error)});
-					done(refusal(3, 'server unavailable'), false);
-				},
-			);
-	};
-
-	aedes.authorizePublish = (client, packet, callback) => {
-		if (client && oversized(packet)) {
-			log.warn('closed a connection: payload too large', {
-				clientId: client.id,
-				topic: packet.topic,
-				payloadBytes: packet.payload.length,
-				limitBytes: limits.maxPayloadBytes,
-			});
-			callback(new Error('payload too large'));
-			return;
-		}
-
-		const refusal = client ? publishRefusal(client, packet) : undefined;
-		if (refusal && client) {
-			// MQTT 3.1.1 has no negative PUBACK: the message is acknowledged and
-			// dropped, and the client stays connected.
-			log.warn(`dropped ${refusal}`, {
-				clientId: client.id,
-				principal: principalName(grants.get(client)?.principal),
-				topic: packet.topic,
-				retain: packet.retain,
-			});
-			packet.topic = sinkTopic;
-			packet.retain = false;
-		}
-
-		callback(null);
-	};
-
-	/** Over the limit, and not a shadow request that the service answers with 413. */
-	function oversized(packet: {
-		topic: string;
-		payload: Buffer | string;
-	}): boolean {
-		if (packet.payload.length <= limits.maxPayloadBytes) return false;
-		const parsed = parseShadowTopic(packet.topic, awsLimits);
-		return parsed.kind === 'other' || parsed.topic.reply !== undefined;
-	}
-
-	function publishRefusal(
-		client: Client,
-		packet: {topic: string; retain: boolean},
-	): string | undefined {
-		const {topic} = packet;
-		if (topic.startsWith('$SYS/'))
-			return "a publish to $SYS/, the broker's topics";
-		// §2.2: reply and event topics are subscribe-only.
-		if (isServiceOnlyTopic(topic))
-			return 'a client publish to a service-only topic';
-		if (packet.retain && topic.startsWith('$aws/'))
-			return 'a retained publish on a reserved topic (AWS IoT Core refuses them)';
-		if (!allowed(client, 'iot:Publish', resources.topic(topic)))
-			return 'a publish the policy does not allow';
-		return undefined;
-	}
-
-	aedes.authorizeSubscribe = (client, subscription, callback) => {
-		if (subscription.topic.startsWith('$shadow-tui/')) {
-			callback(null, null);
-			return;
-		}
-
-		if (
-			!allowed(
-				client,
-				'iot:Subscribe',
-				resources.topicFilter(subscription.topic),
-			)
-		) {
-			log.warn('refused a subscription the policy does not allow', {
-				clientId: client.id,
-				principal: principalName(grants.get(client)?.principal),
-				topicFilter: subscription.topic,
-			});
-			callback(null, null);
-			return;
-		}
-
-		if (!subscriptions.admit(client, subscription.topic)) {
-			log.warn('refused a subscription past the limit per connection', {
-				clientId: client.id,
-				topicFilter: subscription.topic,
-				limit: limits.maxSubscriptionsPerConnection,
-			});
-			callback(null, null);
-			return;
-		}
-
-		callback(null, subscription);
-	};
-	aedes.on('unsubscribe', (filters, client) => {
-		subscriptions.release(client, filters);
-	});
-
-	const slowReaders = new WeakSet<Client>();
-	aedes.authorizeForward = (client, packet) => {
-		if (!allowed(client, 'iot:Receive', resources.topic(packet.topic)))
-			return null;
-		if (unreadBytes(client) > limits.maxQueuedBytesPerClient) {
-			// A client that stops reading is sent nothing more until it catches up.
-			if (!slowReaders.has(client))
-				log.warn('dropping messages to a client that does not read them', {
-					clientId: client.id,
-					unreadBytes: unreadBytes(client),
-				});
-			slowReaders.add(client);
-			return null;
-		}
-
-		slowReaders.delete(client);
-		return packet;
-	};
-
-	const live = new Set<Client>();
-	aedes.on('clientReady', (client) => live.add(client));
-	aedes.on('clientDisconnect', (client) => live.delete(client));
-	// A revoked certificate, or a password changed or removed, ends the sessions it opened.
-	access.onCredentialsChange(() => {
-		for (const client of live) {
-			const grant = grants.get(client);
-			if (grant && !access.isCurrent(grant.principal)) {
-				log.warn(
-					grant.principal.kind === 'user'
-						? 'disconnected a client whose password was changed or removed'
-						: 'disconnected a client whose certificate was revoked',
-					{
-						clientId: client.id,
-						principal: describePrincipal(grant.principal),
-					},
-				);
-				client.close();
-			}
-		}
+	installBrokerAccess(aedes, {
+		access,
+		limits,
+		log,
+		originOf: (conn) => connections.get(conn),
 	});
 
 	aedes.on('clientError', (client, error) => {
@@ -388,12 +194,6 @@ export async function startEmbeddedBroker(
 	}
 }
 
-function isServiceOnlyTopic(topic: string): boolean {
-	if (topic.startsWith('$aws/events/')) return true;
-	const parsed = parseShadowTopic(topic, awsLimits);
-	return parsed.kind !== 'other' && parsed.topic.reply !== undefined;
-}
-
 type ConnectionOrigin = {
 	readonly conn: Duplex;
 	readonly remoteAddress: string | undefined;
@@ -454,15 +254,6 @@ function wsServer(handle: Handle, log: Logger): HttpServer {
 		);
 	});
 	return server;
-}
-
-function refusal(code: 3 | 4 | 5, reason: string): AuthenticateError {
-	// eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- aedes' AuthErrorCode is an ambient const enum that isolated modules cannot import; 3-5 are its values.
-	return Object.assign(new Error(reason), {returnCode: code});
-}
-
-function principalName(principal: Principal | undefined): string {
-	return principal ? describePrincipal(principal) : 'unknown';
 }
 
 async function listen(
