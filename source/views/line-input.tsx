@@ -60,9 +60,10 @@ export function inputWindow(
 type Edit = {
 	readonly value: string;
 	readonly cursor: number;
-	/** Renders committed when this edit was made. */
-	readonly commit: number;
 };
+
+/** Values this input produced that a lagging render may still show; a few chunks at most. */
+const rememberedValues = 32;
 
 export function LineInput({
 	value,
@@ -71,16 +72,18 @@ export function LineInput({
 	onChange,
 	onSubmit,
 }: Props) {
-	// Keys can arrive faster than renders (a paste in chunks, typeahead over SSH): each edits the
-	// value the previous key left, not the last render's. A value set from outside (the prompt
-	// opened, a name picked) puts the cursor at its end.
+	// Keys can arrive faster than renders (a paste in chunks, typeahead over SSH), and the
+	// handler that receives them may be an older render's: each key edits the value the previous
+	// key left. Only a value this input never produced (the prompt opened, a name picked) was set
+	// from outside; it replaces the edit, with the cursor at its end.
 	const latest = useRef<Edit | undefined>(undefined);
-	const commits = useRef(0);
+	const produced = useRef<string[]>([]);
 	const [shown, setShown] = useState<Edit | undefined>(undefined);
 	const cursor = shown?.value === value ? shown.cursor : value.length;
 	useEffect(() => {
-		commits.current++;
-	});
+		// The render caught up with the edits: older values are no longer ours to build on.
+		if (latest.current?.value === value) produced.current = [value];
+	}, [value]);
 
 	useInput((input, key) => {
 		if (
@@ -98,11 +101,11 @@ export function LineInput({
 		}
 
 		const mine = latest.current;
-		// Nothing rendered since the last key: build on it. Otherwise on what is shown.
-		const from =
-			mine && (mine.commit === commits.current || mine.value === value)
-				? mine
-				: {value, cursor: value.length};
+		const ours =
+			mine !== undefined &&
+			(mine.value === value || produced.current.includes(value));
+		const from = ours ? mine : {value, cursor: value.length};
+		if (!ours) produced.current = [value];
 		const was = from.value;
 		let next = was;
 		let at = from.cursor;
@@ -120,8 +123,10 @@ export function LineInput({
 			at += input.length;
 		}
 
-		const edit = {value: next, cursor: at, commit: commits.current};
+		const edit = {value: next, cursor: at};
 		latest.current = edit;
+		produced.current.push(next);
+		if (produced.current.length > rememberedValues) produced.current.shift();
 		setShown(edit);
 		if (next !== was) onChange(next);
 	});

@@ -100,3 +100,45 @@ test('keys edit at the cursor; a pasted megabyte is drawn as one short line', as
 	assert.match(frame, /^…y+$/);
 	unmount();
 });
+
+test('a paste in 4 KB chunks, read between renders, keeps every byte in order', async () => {
+	// The numbered items show which part was lost, should any be.
+	const text = Array.from({length: 3000}, (_, i) =>
+		String(i).padStart(7, '0'),
+	).join(',');
+	for (const gap of ['none', 'immediate', 'timeout'] as const) {
+		const seen = {value: ''};
+		function Watched() {
+			const [value, setValue] = useState('');
+			return (
+				<LineInput
+					value={value}
+					width={30}
+					placeholder="type here"
+					onChange={(next) => {
+						seen.value = next;
+						setValue(next);
+					}}
+					onSubmit={() => undefined}
+				/>
+			);
+		}
+
+		const {stdin, lastFrame, unmount} = render(<Watched />);
+		await waitForFrame(lastFrame, (f) => f.includes('type here'), 'ready');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		for (let i = 0; i < text.length; i += 4096) {
+			stdin.write(text.slice(i, i + 4096));
+			if (gap === 'immediate') await new Promise((r) => setImmediate(r));
+			if (gap === 'timeout') await new Promise((r) => setTimeout(r, 5));
+		}
+
+		await waitForFrame(
+			lastFrame,
+			() => seen.value.length >= text.length,
+			`the whole paste (${gap})`,
+		);
+		assert.equal(seen.value, text, gap);
+		unmount();
+	}
+});
