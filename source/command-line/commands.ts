@@ -258,6 +258,8 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 					'largest MQTT message payload; a client sending more is disconnected',
 				default: 128,
 				min: 1,
+				// MQTT cannot declare a packet past 256 MB.
+				max: 256 * 1024,
 			},
 			maxConnections: {
 				type: 'number',

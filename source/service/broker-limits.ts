@@ -19,6 +19,8 @@ export type BrokerLimits = {
 	stops sending to a client with 100 unacknowledged messages.
 	*/
 	readonly maxQueuedBytesPerClient: number;
+	/** A packet begun must end within this time, whatever the client's keep-alive. */
+	readonly packetTimeoutMs: number;
 };
 
 export const defaultBrokerLimits: BrokerLimits = Object.freeze({
@@ -26,6 +28,7 @@ export const defaultBrokerLimits: BrokerLimits = Object.freeze({
 	maxConnections: 10_000,
 	maxSubscriptionsPerConnection: 1000,
 	maxQueuedBytesPerClient: 16 * 1024 * 1024,
+	packetTimeoutMs: 30_000,
 });
 
 /**
@@ -66,13 +69,41 @@ export function guardPackets(
 	});
 	const parse = parser.parse.bind(parser);
 	let refused = false;
+	let timer: NodeJS.Timeout | undefined;
+	const refuse = (violation: FrameViolation) => {
+		refused = true;
+		clearTimeout(timer);
+		onViolation(violation);
+	};
+
+	// A half-sent packet would otherwise hold its buffer for as long as the socket lives
+	// (a client with keep-alive 0 is never timed out). Each packet gets its own time.
+	let timedPacket = -1;
+	const watchCompletion = () => {
+		const current = framer.midPacket() ? framer.completed() : -1;
+		if (timedPacket === current) return;
+		clearTimeout(timer);
+		timer = undefined;
+		timedPacket = current;
+		if (current === -1) return;
+		timer = setTimeout(() => {
+			refuse({reason: 'packet not completed in time', declared: 0});
+		}, limits.packetTimeoutMs).unref();
+	};
+
+	client.conn.once('close', () => {
+		clearTimeout(timer);
+	});
 	parser.parse = (buffer: Buffer) => {
 		if (refused) return 0;
 		const violation = framer.feed(buffer);
-		if (!violation) return parse(buffer);
-		refused = true;
-		onViolation(violation);
-		return 0;
+		if (violation) {
+			refuse(violation);
+			return 0;
+		}
+
+		watchCompletion();
+		return parse(buffer);
 	};
 }
 

@@ -95,7 +95,8 @@ export async function startEmbeddedBroker(
 		log.info('connection error', {clientId: client.id, error: error.message});
 	});
 
-	let openConnections = 0;
+	// Sockets still open when the broker closes (one that never sent CONNECT, say) are destroyed.
+	const open = new Set<Duplex>();
 	const handle = (origin: ConnectionOrigin, request?: IncomingMessage) => {
 		if (!origin.tls && !isLoopback(origin.remoteAddress)) {
 			// Without TLS nothing proves who a remote client is, or keeps its traffic private.
@@ -106,7 +107,7 @@ export async function startEmbeddedBroker(
 			return;
 		}
 
-		if (openConnections >= limits.maxConnections) {
+		if (open.size >= limits.maxConnections) {
 			log.warn('refused a connection past the limit', {
 				remoteAddress: origin.remoteAddress,
 				limit: limits.maxConnections,
@@ -115,9 +116,9 @@ export async function startEmbeddedBroker(
 			return;
 		}
 
-		openConnections++;
+		open.add(origin.conn);
 		origin.conn.once('close', () => {
-			openConnections--;
+			open.delete(origin.conn);
 		});
 		connections.set(origin.conn, origin);
 		const client = aedes.handle(origin.conn, request);
@@ -184,12 +185,12 @@ export async function startEmbeddedBroker(
 			async close() {
 				presence.stop();
 				access.close();
-				await closeAll(aedes, servers);
+				await closeAll(aedes, servers, open);
 			},
 		};
 	} catch (error: unknown) {
 		presence.stop();
-		await closeAll(aedes, servers);
+		await closeAll(aedes, servers, open);
 		throw error;
 	}
 }
@@ -282,10 +283,12 @@ async function listen(
 async function closeAll(
 	aedes: Aedes,
 	servers: readonly (NetServer | HttpServer)[],
+	open: ReadonlySet<Duplex>,
 ): Promise<void> {
 	await new Promise<void>((resolve) => {
 		aedes.close(resolve);
 	});
+	for (const conn of open) conn.destroy();
 	await Promise.all(
 		servers.map(
 			async (server) =>

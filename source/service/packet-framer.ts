@@ -17,14 +17,21 @@ export type FramerLimits = {
 
 export type FrameViolation = {
 	readonly reason:
-		'packet too large' | 'payload too large' | 'malformed length';
-	/** Bytes the sender declared. */
+		| 'packet too large'
+		| 'payload too large'
+		| 'malformed length'
+		| 'packet not completed in time';
+	/** Bytes the sender declared (0 when the size was not the problem). */
 	readonly declared: number;
 };
 
 export type PacketFramer = {
 	/** Follows the stream; returns the first violation in this chunk, if any. */
 	feed(chunk: Uint8Array): FrameViolation | undefined;
+	/** True while a packet has begun and not ended. */
+	midPacket(): boolean;
+	/** Packets ended so far. */
+	completed(): number;
 };
 
 const publishType = 3;
@@ -40,12 +47,14 @@ export function createPacketFramer(limits: FramerLimits): PacketFramer {
 	let remaining = 0;
 	// For a PUBLISH: the first two body bytes are the topic length.
 	let topicLengthBytes: number[] = [];
+	let completed = 0;
 
 	function startBody(): FrameViolation | undefined {
 		if (length > limits.maxPacketBytes)
 			return {reason: 'packet too large', declared: length};
 		remaining = length;
 		topicLengthBytes = [];
+		if (remaining === 0) completed++;
 		stage = remaining === 0 ? 'type' : 'body';
 		return undefined;
 	}
@@ -61,6 +70,8 @@ export function createPacketFramer(limits: FramerLimits): PacketFramer {
 	}
 
 	return {
+		midPacket: () => stage !== 'type',
+		completed: () => completed,
 		feed(chunk) {
 			let index = 0;
 			while (index < chunk.length) {
@@ -103,7 +114,10 @@ export function createPacketFramer(limits: FramerLimits): PacketFramer {
 					remaining -= step;
 				}
 
-				if (remaining === 0) stage = 'type';
+				if (remaining === 0) {
+					stage = 'type';
+					completed++;
+				}
 			}
 
 			return undefined;

@@ -11,7 +11,10 @@ import type {MqttClient} from 'mqtt';
 import {connectMqtt} from '../../source/client/connect-mqtt.js';
 import {defaultBrokerLimits} from '../../source/service/broker-limits.js';
 import {Probe} from '../helpers/probe.js';
-import {startTestService} from '../helpers/service.js';
+import {startTestService, temporaryDirectory} from '../helpers/service.js';
+import {startLocalService} from '../../source/service/local-service.js';
+import {silentLogger} from '../../source/log/logger.js';
+import {join} from 'node:path';
 import {until} from '../helpers/wait.js';
 import {remainingLength} from '../helpers/mqtt-bytes.js';
 
@@ -309,4 +312,47 @@ test('a retained publish on $aws/ is refused: not applied, not retained; the cli
 		),
 		'no retained message reached the late subscriber',
 	);
+});
+
+test('a packet left half-sent is cut off after the packet timeout; whole packets are not', async (t) => {
+	const service = await startTestService(t, {
+		brokerLimits: {...defaultBrokerLimits, packetTimeoutMs: 300},
+	});
+	const steady = await connectProbe(service.mqttUrl);
+	t.after(async () => steady.client.endAsync(true));
+	const stalled = await rawClient(service.mqttUrl, 'half-sent');
+	const topic = Buffer.from('a/b');
+	// A PUBLISH declaring 100 bytes of which 10 are sent, then nothing.
+	stalled.write(
+		Buffer.concat([
+			Buffer.from([0x30, 100, topic.length >> 8, topic.length & 0xff]),
+			topic,
+			Buffer.alloc(5, 0x61),
+		]),
+	);
+	// Whole packets, spread over more than the timeout, keep the other client connected.
+	for (let i = 0; i < 6; i++) {
+		await steady.client.publishAsync('a/b', 'x', {qos: 1});
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+
+	await closed(stalled);
+	assert.equal(steady.client.connected, true);
+});
+
+test('closing the service does not wait for a socket that never sent CONNECT', async (t) => {
+	const dir = await temporaryDirectory(t);
+	const service = await startLocalService({
+		host: '127.0.0.1',
+		port: 0,
+		dataFile: join(dir, 'shadows.db'),
+		log: silentLogger,
+	});
+	const idle = connect(Number(new URL(service.mqttUrl).port), '127.0.0.1');
+	await new Promise((resolve) => idle.once('connect', resolve));
+	const started = Date.now();
+	await service.close();
+	await closed(idle);
+	// aedes' own connect timeout is 30 s: well before it, the socket is gone.
+	assert.ok(Date.now() - started < 10_000);
 });

@@ -82,3 +82,14 @@ test('other packet types are bounded by the packet limit', () => {
 		'packet too large',
 	);
 });
+
+test('the framer knows when a packet is under way, and counts those that ended', () => {
+	const framer = createPacketFramer(limits);
+	const packet = publish('a/b', 10);
+	framer.feed(packet.subarray(0, 3));
+	assert.equal(framer.midPacket(), true);
+	assert.equal(framer.completed(), 0);
+	framer.feed(Buffer.concat([packet.subarray(3), Buffer.from([0xc0, 0x00])]));
+	assert.equal(framer.midPacket(), false);
+	assert.equal(framer.completed(), 2);
+});
