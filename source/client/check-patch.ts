@@ -8,16 +8,19 @@ maxDepth levels is the nesting error. The shape is read in one iterative pass
 before anything recursive (JSON.stringify, the merge, rendering) sees the
 value, because the typist chooses the depth.
 */
-import {messages, reject, tooDeep, type Rejection} from '../shadow/errors.js';
+import {messages, reject, type Rejection} from '../shadow/errors.js';
 import {
 	isJsonObject,
 	setOwn,
 	utf8Length,
 	type JsonObject,
 } from '../shadow/json.js';
-import {shapeOf} from '../shadow/json-shape.js';
 import type {ShadowLimits} from '../shadow/limits.js';
-import type {StatePatch} from '../shadow/request.js';
+import {
+	shapeProblem,
+	type ShapeProblem,
+	type StatePatch,
+} from '../shadow/request.js';
 
 export type PatchSection = 'desired' | 'reported';
 
@@ -26,6 +29,12 @@ export type PatchProblem = Rejection & {
 	readonly section?: PatchSection;
 	/** What AWS's message leaves unsaid: which rule, by how much. */
 	readonly detail: string;
+};
+
+const shapeDetails: Record<ShapeProblem['rule'], (depth: number) => string> = {
+	'null in array': () => 'null inside an array (remove the element instead)',
+	'non-finite number': () => 'a number JSON cannot hold, such as 1e400',
+	depth: (depth) => `this has ${depth}`,
 };
 
 /** AWS's message with what broke it, for one line on a terminal. */
@@ -54,34 +63,14 @@ export function checkStatePatch(
 	const sections = (['desired', 'reported'] as const).filter((section) =>
 		isJsonObject(state[section]),
 	);
-	const shapes = sections.map((section) => ({
-		section,
-		...shapeOf(state[section]),
-	}));
-	// As the service orders its checks (§3.2, 11 before 12): nulls and numbers in both sections, then depth.
-	for (const {section, nullInArray, nonFinite} of shapes) {
-		if (nullInArray)
-			return {
-				...reject(400, messages.invalidJson),
-				section,
-				detail: 'null inside an array (remove the element instead)',
-			};
-		if (nonFinite)
-			return {
-				...reject(400, messages.invalidJson),
-				section,
-				detail: 'a number JSON cannot hold, such as 1e400',
-			};
-	}
-
-	for (const {section, depth} of shapes) {
-		if (depth > limits.maxDepth)
-			return {
-				...tooDeep(limits.maxDepth),
-				section,
-				detail: `this has ${depth}`,
-			};
-	}
+	// The service's own checks 11 and 12, in its order.
+	const shape = shapeProblem(state, limits);
+	if (shape)
+		return {
+			...shape.rejection,
+			section: shape.section,
+			detail: shapeDetails[shape.rule](shape.depth),
+		};
 
 	// Only now is the value known to be shallow enough for JSON.stringify.
 	const requestBytes = utf8Length(JSON.stringify({state}));

@@ -182,8 +182,7 @@ export function createShadowService(
 			operation: pending.operation,
 			channel: pending.channel,
 			clientToken: readableToken(pending.payload),
-			error:
-				error instanceof Error ? (error.stack ?? error.message) : String(error),
+			error: describeError(error),
 		});
 	}
 
@@ -358,10 +357,7 @@ export function createShadowService(
 			} catch (error: unknown) {
 				log.error('internal error on a shadow topic; answered 500', {
 					topic,
-					error:
-						error instanceof Error
-							? (error.stack ?? error.message)
-							: String(error),
+					error: describeError(error),
 				});
 				rejectEarly(topic, payload, reject(500, messages.internalFailure));
 			}
@@ -405,4 +401,11 @@ export function createShadowService(
 			await Promise.resolve();
 		},
 	};
+}
+
+/** The stack when there is one: an internal error is a bug to find. */
+function describeError(error: unknown): string {
+	return error instanceof Error
+		? (error.stack ?? error.message)
+		: String(error);
 }

@@ -148,20 +148,48 @@ function checkState(
 		return reject(400, messages.reportedNotObject);
 	}
 
-	// Check 11 (null in arrays) precedes check 12 (depth) across both sections.
-	const shapes = [desired, reported].map((section) =>
-		isJsonObject(section) ? shapeOf(section) : undefined,
-	);
-	if (shapes.some((shape) => shape?.nullInArray || shape?.nonFinite)) {
-		// 1e400 parses to Infinity, which would be stored as null: refuse it as JSON that cannot be held.
-		return reject(400, messages.invalidJson);
+	return shapeProblem({desired, reported}, limits)?.rejection;
+}
+
+export type ShapeProblem = {
+	readonly rejection: Rejection;
+	readonly section: 'desired' | 'reported';
+	readonly rule: 'null in array' | 'non-finite number' | 'depth';
+	readonly depth: number;
+};
+
+/**
+Checks 11 and 12 of §3.2 over the sections that are objects, in one iterative
+pass each: a null inside an array or a number JSON cannot hold (1e400 parses
+to Infinity, which would be stored as null) in either section before the
+depth of either. The service and the client's checks of typed input share it.
+*/
+export function shapeProblem(
+	sections: {readonly desired?: unknown; readonly reported?: unknown},
+	limits: ShadowLimits,
+): ShapeProblem | undefined {
+	const shapes = (['desired', 'reported'] as const)
+		.filter((section) => isJsonObject(sections[section]))
+		.map((section) => ({section, ...shapeOf(sections[section])}));
+	for (const {section, nullInArray, nonFinite, depth} of shapes) {
+		if (nullInArray || nonFinite)
+			return {
+				rejection: reject(400, messages.invalidJson),
+				section,
+				rule: nullInArray ? 'null in array' : 'non-finite number',
+				depth,
+			};
 	}
 
-	if (shapes.some((shape) => shape && shape.depth > limits.maxDepth)) {
-		return tooDeep(limits.maxDepth);
-	}
-
-	return undefined;
+	const deep = shapes.find(({depth}) => depth > limits.maxDepth);
+	return deep
+		? {
+				rejection: tooDeep(limits.maxDepth),
+				section: deep.section,
+				rule: 'depth',
+				depth: deep.depth,
+			}
+		: undefined;
 }
 
 /**
