@@ -11,8 +11,8 @@ certificate is not in the revocation list, and its user's password is the
 one it signed in with (not changed, the user not removed). The broker asks
 isCurrent() of its open sessions whenever the revocation list or the users
 file changes, and the HTTP API on every request, so an edit takes effect on
-open connections too. Password
-tries go through the sign-in throttle first (sign-in-throttle.ts).
+open connections too. Password tries go through the sign-in throttle first
+(sign-in-throttle.ts).
 */
 import type {TLSSocket} from 'node:tls';
 import {
