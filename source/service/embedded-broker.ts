@@ -37,6 +37,7 @@ import {
 	type BrokerLimits,
 } from './broker-limits.js';
 import {installBrokerAccess} from './broker-access.js';
+import {installMqtt5Refusal} from './mqtt5-refusal.js';
 
 export type TlsFiles = {
 	readonly cert: Buffer | string;
@@ -87,6 +88,7 @@ export async function startEmbeddedBroker(
 		log,
 		originOf: (conn) => connections.get(conn),
 	});
+	installMqtt5Refusal(aedes, log);
 
 	aedes.on('clientError', (client, error) => {
 		log.info('client error', {clientId: client.id, error: error.message});
