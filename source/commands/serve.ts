@@ -104,8 +104,12 @@ export async function runServe(
 	const ca = text('ca');
 	const clientId = text('clientId');
 
+	// The user's own CA and nothing more asks for mutual TLS, not for least privilege.
+	const everyCertificate =
+		text('tlsCa') !== undefined && certs === undefined && !policyFile;
 	const security = {
 		...(policyFile ? {policies: loadPolicies(policyFile)} : {}),
+		...(everyCertificate ? {policies: 'every-certificate' as const} : {}),
 		// Read again whenever it changes: a changed or removed password takes effect at once.
 		...(usersFile
 			? {
@@ -165,9 +169,7 @@ export async function runServe(
 		`  data       ${dataFile}`,
 		...(logFile ? [`  log        ${logFile}`] : []),
 		...(tlsCa || usersFile
-			? [
-					`  policy     ${policyFile ?? 'default (devices: their own thing; apps and users: every thing)'}`,
-				]
+			? [`  policy     ${policyLine(policyFile, everyCertificate)}`]
 			: []),
 		...(revoked ? [`  revoked    ${revoked}`] : []),
 		`  rate limit ${rateLimit === 0 ? 'off' : `${rateLimit} requests/s per thing`}`,
@@ -208,6 +210,16 @@ function identities(
 	return ways.length > 0
 		? ` (${ways.join(' or ')} required)`
 		: ' (loopback clients only)';
+}
+
+function policyLine(
+	policyFile: string | undefined,
+	everyCertificate: boolean,
+): string {
+	if (policyFile) return policyFile;
+	return everyCertificate
+		? 'none: any certificate from --tls-ca may connect with any client id and use every shadow (restrict it with --policy FILE; shadow-tui certs policy prints one)'
+		: 'default (devices: their own thing; apps and users: every thing)';
 }
 
 function loadPolicies(file: string): PolicySet {

@@ -14,6 +14,7 @@ file changes, and the HTTP API on every request, so an edit takes effect on
 open connections too. Password tries go through the sign-in throttle first
 (sign-in-throttle.ts).
 */
+import type {X509Certificate} from 'node:crypto';
 import type {TLSSocket} from 'node:tls';
 import {
 	certificateFacts,
@@ -74,6 +75,11 @@ export type AccessControlOptions = {
 	/** Set when clients may use certificates (the TLS listener has a client CA). */
 	readonly certificates: boolean;
 	readonly policies: PolicySet;
+	/**
+	Set when any certificate from the CA is a client (serve --tls-ca alone): one
+	that names no thing is still admitted, named by its subject CN or serial.
+	*/
+	readonly anyCertificate?: boolean;
 	readonly users?: UserTable;
 	readonly revocations?: RevocationList;
 	/** Milliseconds, for the sign-in throttle. */
@@ -81,7 +87,10 @@ export type AccessControlOptions = {
 	readonly signInThrottle?: SignInThrottleSettings;
 };
 
-const allowEverything: Access = {allows: () => true};
+const allowEverything: Access = {
+	allows: () => true,
+	explain: () => 'allowed: loopback clients are trusted without identities',
+};
 
 export function createAccessControl(
 	options: AccessControlOptions,
@@ -123,7 +132,11 @@ export function createAccessControl(
 			revocations?.refresh();
 			if (revocations?.isRevoked(facts))
 				return refuse(5, `certificate ${facts.serial} is revoked`);
-			const name = principalOfCertificate(certificate);
+			const name =
+				principalOfCertificate(certificate) ??
+				(options.anyCertificate
+					? certificateName(certificate, facts)
+					: undefined);
 			if (!name)
 				return refuse(5, 'the certificate names no thing (subject CN or SAN)');
 			return {
@@ -214,6 +227,17 @@ export function describePrincipal(principal: Principal): string {
 	return principal.kind === 'local'
 		? 'local'
 		: `${principal.kind}:${principal.name}`;
+}
+
+function certificateName(
+	certificate: X509Certificate,
+	facts: CertificateFacts,
+): PrincipalName {
+	const commonName = /(?:^|\n)CN=([^\n]*)/.exec(certificate.subject)?.[1];
+	return {
+		kind: 'app',
+		name: commonName ? logName(commonName) : `serial:${facts.serial}`,
+	};
 }
 
 /** A user name as the log shows it: a guess may be long, or not a name at all. */

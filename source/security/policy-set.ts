@@ -123,7 +123,7 @@ export function parsePolicySet(document: unknown): PolicySetResult {
 
 	const parsed = new Map<string, Policy>();
 	for (const [name, policyDocument] of Object.entries(policies)) {
-		const result = parsePolicy(policyDocument);
+		const result = parsePolicy(policyDocument, name);
 		if (!result.ok)
 			return {ok: false, error: `policy '${name}': ${result.error}`};
 		parsed.set(name, result.policy);
@@ -181,4 +181,31 @@ export function defaultPolicies(): PolicySet {
 	if (!result.ok)
 		throw new Error(`the default policy is invalid: ${result.error}`);
 	return result.set;
+}
+
+/**
+What `serve --tls-ca` alone means: the user's CA is the whole of the
+authorization, as with Mosquitto's require_certificate. Every client with a
+valid certificate may connect with any client id and use every topic; the
+broker's own rules (service-only topics, $SYS, retained reserved topics)
+still apply.
+*/
+export const everyCertificatePolicy = {
+	Version: '2012-10-17',
+	Statement: [
+		{
+			Sid: 'EveryClientOfTheCa',
+			Effect: 'Allow',
+			Action: 'iot:*',
+			Resource: '*',
+		},
+	],
+};
+
+export function everyCertificatePolicies(): PolicySet {
+	const result = parsePolicy(everyCertificatePolicy, 'every-certificate');
+	if (!result.ok)
+		throw new Error(`the open policy is invalid: ${result.error}`);
+	const {policy} = result;
+	return {policyFor: () => policy};
 }

@@ -51,7 +51,17 @@ const knownVariables = new Set<string>([
 	'iot:Connection.Thing.ThingName',
 ]);
 
+/** Where a statement was written, so that a refusal can name it. */
+export type StatementOrigin = {
+	/** The policy's name in the policy file ('policy' for a file holding one policy). */
+	readonly policy: string;
+	/** 1-based, as a reader counts the Statement list. */
+	readonly index: number;
+	readonly sid?: string;
+};
+
 type Statement = {
+	readonly origin: StatementOrigin;
 	readonly effect: 'Allow' | 'Deny';
 	/** Lower case: actions compare without regard to case, as on AWS. */
 	readonly actions: readonly Wildcard[];
@@ -67,8 +77,8 @@ export type PolicyResult =
 	| {readonly ok: true; readonly policy: Policy}
 	| {readonly ok: false; readonly error: string};
 
-/** Validates an AWS IoT policy document (already parsed JSON). */
-export function parsePolicy(document: unknown): PolicyResult {
+/** Validates an AWS IoT policy document (already parsed JSON), named as the policy file names it. */
+export function parsePolicy(document: unknown, name = 'policy'): PolicyResult {
 	if (!isObject(document))
 		return fail('a policy must be a JSON object with a Statement');
 	const raw = document.Statement;
@@ -83,6 +93,9 @@ export function parsePolicy(document: unknown): PolicyResult {
 			if (!['Effect', 'Action', 'Resource', 'Sid'].includes(key))
 				return fail(`${where}: ${key} is not supported by shadow-tui`);
 		}
+
+		if (item.Sid !== undefined && typeof item.Sid !== 'string')
+			return fail(`${where}: Sid must be a string`);
 
 		if (item.Effect !== 'Allow' && item.Effect !== 'Deny')
 			return fail(`${where}: Effect must be "Allow" or "Deny"`);
@@ -117,6 +130,11 @@ export function parsePolicy(document: unknown): PolicyResult {
 		}
 
 		statements.push({
+			origin: {
+				policy: name,
+				index: index + 1,
+				...(item.Sid === undefined ? {} : {sid: item.Sid}),
+			},
 			effect: item.Effect,
 			actions: actionPatterns,
 			resources: resourcePatterns,
@@ -133,6 +151,8 @@ export function combinePolicies(policies: readonly Policy[]): Policy {
 
 export type Access = {
 	allows(action: PolicyAction, resource: PolicyResource): boolean;
+	/** Why a request is refused, for the log: the Deny statement that matched, or the missing Allow. */
+	explain(action: PolicyAction, resource: PolicyResource): string;
 };
 
 /** The policy with one connection's variables filled in, ready to answer many requests. */
@@ -142,6 +162,7 @@ export function bindPolicy(
 	verdicts: VerdictCache = createVerdictCache(),
 ): Access {
 	const compiled = policy.statements.map((statement) => ({
+		origin: statement.origin,
 		effect: statement.effect,
 		actions: statement.actions,
 		resources: statement.resources.flatMap((resource) => {
@@ -149,33 +170,44 @@ export function bindPolicy(
 			return bound === undefined ? [] : [bound];
 		}),
 	}));
+	const matching = (action: PolicyAction, resource: PolicyResource) =>
+		compiled.filter(
+			(statement) =>
+				statement.actions.some((pattern) => matchesAction(pattern, action)) &&
+				statement.resources.some((pattern) =>
+					matchesWildcard(pattern, resource),
+				),
+		);
 	return {
 		allows(action, resource) {
 			const key = `${action}\n${resource}`;
 			const cached = verdicts.get(key);
 			if (cached !== undefined) return cached;
-			let allowed = false;
-			let denied = false;
-			for (const statement of compiled) {
-				if (
-					!statement.actions.some((pattern) => matchesAction(pattern, action))
-				)
-					continue;
-				if (
-					!statement.resources.some((pattern) =>
-						matchesWildcard(pattern, resource),
-					)
-				)
-					continue;
-				if (statement.effect === 'Deny') denied = true;
-				else allowed = true;
-			}
-
-			const verdict = allowed && !denied;
+			const matched = matching(action, resource);
+			const verdict =
+				matched.some((statement) => statement.effect === 'Allow') &&
+				!matched.some((statement) => statement.effect === 'Deny');
 			verdicts.set(key, verdict);
 			return verdict;
 		},
+		explain(action, resource) {
+			const matched = matching(action, resource);
+			const deny = matched.find((statement) => statement.effect === 'Deny');
+			if (deny) return `denied by ${describeOrigin(deny.origin)}`;
+			const allow = matched.find((statement) => statement.effect === 'Allow');
+			if (allow) return `allowed by ${describeOrigin(allow.origin)}`;
+			const names = [
+				...new Set(compiled.map((statement) => statement.origin.policy)),
+			];
+			return names.length === 0
+				? 'no policy is attached to this principal'
+				: `no Allow statement matches (policies: ${names.join(', ')})`;
+		},
 	};
+}
+
+export function describeOrigin(origin: StatementOrigin): string {
+	return `policy '${origin.policy}' statement ${origin.index}${origin.sid ? ` (Sid ${origin.sid})` : ''}`;
 }
 
 function matchesAction(pattern: Wildcard, action: string): boolean {

@@ -72,10 +72,14 @@ export function installBrokerAccess(
 					}
 
 					const granted = access.accessFor(result.principal, client.id);
-					if (!granted.allows('iot:Connect', resources.client(client.id))) {
+					const resource = resources.client(client.id);
+					if (!granted.allows('iot:Connect', resource)) {
 						log.warn('connection refused by policy', {
 							clientId: client.id,
 							principal: describePrincipal(result.principal),
+							action: 'iot:Connect',
+							resource,
+							decision: granted.explain('iot:Connect', resource),
 						});
 						done(refusal(5, 'not authorized'), false);
 						return;
@@ -113,10 +117,12 @@ export function installBrokerAccess(
 		if (refusal && client) {
 			// MQTT 3.1.1 has no negative PUBACK: the message is acknowledged and
 			// dropped, and the client stays connected.
-			log.warn(`dropped ${refusal}`, {
+			log.warn(`dropped ${refusal.what}`, {
 				clientId: client.id,
 				principal: principalName(grants.get(client)?.principal),
-				topic: packet.topic,
+				action: 'iot:Publish',
+				resource: resources.topic(packet.topic),
+				decision: refusal.decision,
 				retain: packet.retain,
 			});
 			packet.topic = sinkTopic;
@@ -139,17 +145,22 @@ export function installBrokerAccess(
 	function publishRefusal(
 		client: Client,
 		packet: {topic: string; retain: boolean},
-	): string | undefined {
+	): {what: string; decision: string} | undefined {
 		const {topic} = packet;
-		if (topic.startsWith('$SYS/'))
-			return "a publish to $SYS/, the broker's topics";
-		// §2.2: reply and event topics are subscribe-only.
-		if (isServiceOnlyTopic(topic))
-			return 'a client publish to a service-only topic';
-		if (packet.retain && topic.startsWith('$aws/'))
-			return 'a retained publish on a reserved topic (AWS IoT Core refuses them)';
-		if (!allowed(client, 'iot:Publish', resources.topic(topic)))
-			return 'a publish the policy does not allow';
+		const rule = reservedTopicRefusal(topic, packet.retain);
+		if (rule)
+			return {
+				what: rule,
+				decision: 'the broker refuses it whatever the policy',
+			};
+		const resource = resources.topic(topic);
+		const grant = grants.get(client);
+		if (!grant?.access.allows('iot:Publish', resource))
+			return {
+				what: 'a publish the policy does not allow',
+				decision:
+					grant?.access.explain('iot:Publish', resource) ?? 'not signed in',
+			};
 		return undefined;
 	}
 
@@ -159,17 +170,16 @@ export function installBrokerAccess(
 			return;
 		}
 
-		if (
-			!allowed(
-				client,
-				'iot:Subscribe',
-				resources.topicFilter(subscription.topic),
-			)
-		) {
+		const resource = resources.topicFilter(subscription.topic);
+		if (!allowed(client, 'iot:Subscribe', resource)) {
+			const grant = grants.get(client);
 			log.warn('refused a subscription the policy does not allow', {
 				clientId: client.id,
-				principal: principalName(grants.get(client)?.principal),
-				topicFilter: subscription.topic,
+				principal: principalName(grant?.principal),
+				action: 'iot:Subscribe',
+				resource,
+				decision:
+					grant?.access.explain('iot:Subscribe', resource) ?? 'not signed in',
 			});
 			callback(null, null);
 			return;
@@ -231,6 +241,25 @@ export function installBrokerAccess(
 			}
 		}
 	});
+}
+
+/**
+What the broker refuses on any channel, whatever the policy: its own $SYS
+topics, the service's reply and event topics, and retained messages on
+reserved topics. Undefined when the publish may go on to the policy.
+*/
+export function reservedTopicRefusal(
+	topic: string,
+	retain: boolean,
+): string | undefined {
+	if (topic.startsWith('$SYS/'))
+		return "a publish to $SYS/, the broker's topics";
+	// §2.2: reply and event topics are subscribe-only.
+	if (isServiceOnlyTopic(topic))
+		return 'a client publish to a service-only topic';
+	if (retain && topic.startsWith('$aws/'))
+		return 'a retained publish on a reserved topic (AWS IoT Core refuses them)';
+	return undefined;
 }
 
 function isServiceOnlyTopic(topic: string): boolean {

@@ -150,11 +150,13 @@ export async function startHttpApi(options: {
 		if ('code' in principal) return errorReply(principal);
 		const granted = access.accessFor(principal);
 		const forbidden = (action: PolicyAction, thingName: string) => {
-			if (granted.allows(action, resources.thing(thingName))) return undefined;
+			const resource = resources.thing(thingName);
+			if (granted.allows(action, resource)) return undefined;
 			log.warn('HTTP request forbidden by policy', {
 				principal: describePrincipal(principal),
 				action,
-				thingName,
+				resource,
+				decision: granted.explain(action, resource),
 			});
 			return errorReply(reject(403, messages.forbidden));
 		};

@@ -21,7 +21,11 @@ import {
 } from './embedded-broker.js';
 import {createAccessControl} from '../security/access-control.js';
 import type {UserTable} from '../security/passwords.js';
-import {defaultPolicies, type PolicySet} from '../security/policy-set.js';
+import {
+	defaultPolicies,
+	everyCertificatePolicies,
+	type PolicySet,
+} from '../security/policy-set.js';
 import {openRevocationList} from '../security/revocation-list.js';
 import type {BrokerLimits} from './broker-limits.js';
 import {startHttpApi, type HttpApi, type HttpBounds} from './http-api.js';
@@ -55,8 +59,12 @@ export type LocalServiceConfig = {
 };
 
 export type SecurityConfig = {
-	/** Default: the default policy file (devices: their own thing; apps: every thing). */
-	readonly policies?: PolicySet;
+	/**
+	'every-certificate': any valid certificate from the CA may connect with any
+	client id and use every shadow (serve --tls-ca alone). Default: the default
+	policy file (devices: their own thing; apps: every thing).
+	*/
+	readonly policies?: PolicySet | 'every-certificate';
 	readonly users?: UserTable;
 	/** The revocation list, read again whenever it changes. */
 	readonly revocationFile?: string;
@@ -82,9 +90,12 @@ export async function startLocalService(
 	const clock = config.clock ?? epochSeconds;
 	const log = config.log.child('service');
 	const store = openShadowStore(config.dataFile);
+	const policies = config.security?.policies ?? defaultPolicies();
 	const access = createAccessControl({
 		certificates: config.tls?.ca !== undefined,
-		policies: config.security?.policies ?? defaultPolicies(),
+		...(policies === 'every-certificate'
+			? {policies: everyCertificatePolicies(), anyCertificate: true}
+			: {policies}),
 		...(config.security?.users ? {users: config.security.users} : {}),
 		...(config.security?.revocationFile
 			? {revocations: openRevocationList(config.security.revocationFile)}

@@ -127,7 +127,7 @@ test("a device with thing A's certificate cannot subscribe to, publish to or rea
 			error instanceof ShadowRejectedError && error.code === 404,
 	);
 	await logText(
-		/dropped a publish the policy does not allow.*"principal":"thing:lamp","topic":"\$aws\/things\/fan\/shadow\/update"/,
+		/dropped a publish the policy does not allow.*"principal":"thing:lamp","action":"iot:Publish","resource":"topic\/\$aws\/things\/fan\/shadow\/update","decision":"no Allow statement matches \(policies: device\)"/,
 	);
 
 	// Receive: nothing of fan's reaches lamp, though fan's shadow changes now.
@@ -185,7 +185,10 @@ test("under the default policy a device connects only with its thing's name as c
 
 	const accepted = await connectMqtt(connection(lamp, 'lamp'));
 	await accepted.endAsync();
-	await logText(/connection refused by policy/);
+	// The log names what decided: here, no statement of the device policy allows it.
+	await logText(
+		/connection refused by policy.*"clientId":"lamp-2","principal":"thing:lamp","action":"iot:Connect","resource":"client\/lamp-2","decision":"no Allow statement matches \(policies: device\)"/,
+	);
 });
 
 test('certificates from another CA, expired or revoked are refused; a revoked one in use is disconnected', async (t) => {

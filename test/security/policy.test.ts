@@ -245,3 +245,74 @@ test('a policy file attaches policies to principals by kind and name; unnamed pr
 		error: "attach: 'thing:*' names an unknown policy 'missing'",
 	});
 });
+
+test('a refusal names the Deny statement that decided it, or the missing Allow', () => {
+	const parsed = parsePolicySet({
+		policies: {
+			everything: {
+				Version: '2012-10-17',
+				Statement: {Effect: 'Allow', Action: 'iot:*', Resource: '*'},
+			},
+			notFan: {
+				Version: '2012-10-17',
+				Statement: [
+					{Effect: 'Allow', Action: 'iot:Connect', Resource: '*'},
+					{
+						Sid: 'NoFan',
+						Effect: 'Deny',
+						Action: 'iot:Publish',
+						Resource: 'arn:aws:iot:*:*:topic/$aws/things/fan/*',
+					},
+				],
+			},
+			connectOnly: {
+				Version: '2012-10-17',
+				Statement: {Effect: 'Allow', Action: 'iot:Connect', Resource: '*'},
+			},
+		},
+		attach: {'app:ops': ['everything', 'notFan'], 'app:viewer': 'connectOnly'},
+	});
+	if (!parsed.ok) throw new Error(parsed.error);
+	const ops = bindPolicy(parsed.set.policyFor({kind: 'app', name: 'ops'}), {});
+	const fanTopic = resources.topic('$aws/things/fan/shadow/update');
+	assert.equal(ops.allows('iot:Publish', fanTopic), false);
+	assert.equal(
+		ops.explain('iot:Publish', fanTopic),
+		"denied by policy 'notFan' statement 2 (Sid NoFan)",
+	);
+	assert.equal(
+		ops.explain(
+			'iot:Publish',
+			resources.topic('$aws/things/lamp/shadow/update'),
+		),
+		"allowed by policy 'everything' statement 1",
+	);
+
+	const viewer = bindPolicy(
+		parsed.set.policyFor({kind: 'app', name: 'viewer'}),
+		{},
+	);
+	assert.equal(
+		viewer.explain('iot:Subscribe', resources.topicFilter('a/#')),
+		'no Allow statement matches (policies: connectOnly)',
+	);
+	const nobody = bindPolicy(
+		parsed.set.policyFor({kind: 'thing', name: 'lamp'}),
+		{},
+	);
+	assert.equal(
+		nobody.explain('iot:Connect', resources.client('lamp')),
+		'no policy is attached to this principal',
+	);
+});
+
+test('a Sid must be a string', () => {
+	const parsed = parsePolicy({
+		Version: '2012-10-17',
+		Statement: {Sid: 7, Effect: 'Allow', Action: 'iot:*', Resource: '*'},
+	});
+	assert.deepEqual(parsed, {
+		ok: false,
+		error: 'Statement 1: Sid must be a string',
+	});
+});
