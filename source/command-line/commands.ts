@@ -187,8 +187,16 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 			port: port(
 				'MQTT over TCP, or TLS with --tls-cert (default 1883, 8883 with TLS)',
 			),
-			wsPort: port('MQTT over WebSocket (default: off)'),
-			httpPort: port('HTTP API compatible with AWS IoT data plane', 8080),
+			wsPort: port(
+				'MQTT over WebSocket on a port of its own (it is always at /mqtt on --http-port)',
+			),
+			httpPort: port(
+				'HTTP API compatible with AWS IoT data plane, and MQTT over WebSocket at /mqtt',
+				8080,
+			),
+			alpnPort: port(
+				"MQTT over TLS for ALPN x-amzn-mqtt-ca, HTTPS otherwise, as AWS IoT Core's 443 (default: off)",
+			),
 			tlsCert: {
 				type: 'string',
 				value: 'FILE',

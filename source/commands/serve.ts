@@ -54,12 +54,18 @@ export async function runServe(
 		broker !== undefined &&
 		(tlsCert !== undefined ||
 			flags.wsPort !== undefined ||
+			flags.alpnPort !== undefined ||
 			flags.port !== undefined)
 	) {
 		throw new UsageError(
-			'--broker attaches to an existing broker; --port, --ws-port and --tls-* are for the embedded one',
+			'--broker attaches to an existing broker; --port, --ws-port, --alpn-port and --tls-* are for the embedded one',
 		);
 	}
+
+	if (flags.alpnPort !== undefined && tlsCert === undefined)
+		throw new UsageError(
+			'--alpn-port serves MQTT over TLS: add --tls-cert and --tls-key (or --certs DIR)',
+		);
 
 	if (broker !== undefined && (certs ?? policyFile ?? usersFile) !== undefined)
 		throw new UsageError(
@@ -132,6 +138,9 @@ export async function runServe(
 			port: (flags.port as number | undefined) ?? (tls ? 8883 : 1883),
 			httpPort: (flags.httpPort as number | undefined) ?? 8080,
 			...(flags.wsPort === undefined ? {} : {wsPort: flags.wsPort as number}),
+			...(flags.alpnPort === undefined
+				? {}
+				: {alpnPort: flags.alpnPort as number}),
 			...(tls ? {tls} : {}),
 			security,
 			options: withLimits({
@@ -164,8 +173,20 @@ export async function runServe(
 	const lines = [
 		'shadow-tui serve: the local shadow service is running',
 		`  MQTT       ${service.mqttUrl}${broker ? ' (external broker)' : ''}${identities(tlsCa, usersFile)}`,
-		...(service.wsUrl ? [`  WebSocket  ${service.wsUrl}`] : []),
-		...(service.httpUrl ? [`  HTTP API   ${service.httpUrl}`] : []),
+		...(service.httpUrl && !broker
+			? [`  WebSocket  ${webSocketUrl(service.httpUrl)}`]
+			: []),
+		...(service.wsUrl ? [`  WebSocket  ${service.wsUrl} (--ws-port)`] : []),
+		...(service.httpUrl
+			? [
+					`  HTTP API   ${service.httpUrl} (AWS IoT data plane: shadows and Publish)`,
+				]
+			: []),
+		...(service.alpnUrl
+			? [
+					`  ALPN       ${service.alpnUrl} (MQTT for ALPN x-amzn-mqtt-ca, as AWS IoT Core's 443; HTTPS otherwise)`,
+				]
+			: []),
 		`  data       ${dataFile}`,
 		...(logFile ? [`  log        ${logFile}`] : []),
 		...(tlsCa || usersFile
@@ -210,6 +231,11 @@ function identities(
 	return ways.length > 0
 		? ` (${ways.join(' or ')} required)`
 		: ' (loopback clients only)';
+}
+
+/** MQTT over WebSocket on the HTTP API's port, at AWS IoT Core's path. */
+function webSocketUrl(httpUrl: string): string {
+	return `${httpUrl.replace(/^http/, 'ws')}/mqtt`;
 }
 
 function policyLine(

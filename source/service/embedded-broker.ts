@@ -10,7 +10,12 @@ import {
 	createServer as createHttpServer,
 	type IncomingMessage,
 	type Server as HttpServer,
+	type ServerResponse,
 } from 'node:http';
+import {
+	createServer as createHttpsServer,
+	type Server as HttpsServer,
+} from 'node:https';
 import {
 	createServer as createNetServer,
 	type AddressInfo,
@@ -19,11 +24,10 @@ import {
 import type {Duplex} from 'node:stream';
 import {
 	createServer as createTlsServer,
-	type TLSSocket,
+	TLSSocket,
 	type TlsOptions,
 } from 'node:tls';
 import {Aedes} from 'aedes';
-import {WebSocketServer, createWebSocketStream} from 'ws';
 import type {Logger} from '../log/logger.js';
 import type {AccessControl} from '../security/access-control.js';
 import {isLoopback} from '../security/loopback.js';
@@ -38,6 +42,11 @@ import {
 } from './broker-limits.js';
 import {installBrokerAccess} from './broker-access.js';
 import {installMqtt5Refusal} from './mqtt5-refusal.js';
+import {
+	mqttWebSocketAcceptor,
+	mqttWebSocketPath,
+	type WebSocketAcceptor,
+} from './mqtt-websocket.js';
 
 export type TlsFiles = {
 	readonly cert: Buffer | string;
@@ -64,8 +73,18 @@ export type EmbeddedBroker = {
 	readonly aedes: Aedes;
 	readonly mqttUrl: string;
 	readonly wsUrl?: string;
+	/** MQTT over WebSocket for an HTTP server's upgrades (the HTTP API serves it at /mqtt, as AWS does). */
+	readonly acceptWebSocket: WebSocketAcceptor;
+	/** An MQTT connection that another listener accepted over TLS (the ALPN port). */
+	acceptTls(socket: TLSSocket): void;
 	/** Publishes from inside the broker process, as the shadow service. */
 	publish(topic: string, payload: Buffer): void;
+	/** Publishes a client's message that arrived another way (the HTTP Publish API); resolves once the broker has it. */
+	publishAs(
+		topic: string,
+		payload: Buffer,
+		options: {readonly qos: 0 | 1; readonly retain: boolean},
+	): Promise<void>;
 	/** Receives every message on a topic filter, inside the broker process. */
 	subscribe(
 		filter: string,
@@ -139,6 +158,21 @@ export async function startEmbeddedBroker(
 		log,
 		recording: options.presence,
 	});
+	const overWebSocket = (stream: Duplex, request: IncomingMessage) => {
+		const {socket} = request;
+		handle(
+			{
+				conn: stream,
+				remoteAddress: socket.remoteAddress,
+				...(socket instanceof TLSSocket ? {tls: socket} : {}),
+			},
+			request,
+		);
+	};
+
+	// The HTTP API's port serves /mqtt only; the --ws-port listener serves MQTT on any path.
+	const acceptWebSocket = mqttWebSocketAcceptor(overWebSocket, log);
+	const wsListener = mqttWebSocketAcceptor(overWebSocket, log, {anyPath: true});
 	const servers: (NetServer | HttpServer)[] = [];
 	try {
 		const mqttServer = options.tls
@@ -148,16 +182,36 @@ export async function startEmbeddedBroker(
 		const mqttPort = await listen(mqttServer, options.host, options.port);
 		let wsUrl: string | undefined;
 		if (options.wsPort !== undefined) {
-			const httpServer = wsServer(handle, log);
+			const httpServer = wsServer(wsListener, options.tls);
 			servers.push(httpServer);
 			const wsPort = await listen(httpServer, options.host, options.wsPort);
-			wsUrl = `ws://${urlHost(options.host)}:${wsPort}`;
+			wsUrl = `${options.tls ? 'wss' : 'ws'}://${urlHost(options.host)}:${wsPort}${mqttWebSocketPath}`;
 		}
 
 		return {
 			aedes,
 			mqttUrl: `${options.tls ? 'mqtts' : 'mqtt'}://${urlHost(options.host)}:${mqttPort}`,
 			...(wsUrl ? {wsUrl} : {}),
+			acceptWebSocket,
+			acceptTls(socket) {
+				socket.setNoDelay(true);
+				handle({
+					conn: socket,
+					remoteAddress: socket.remoteAddress,
+					tls: socket,
+				});
+			},
+			async publishAs(topic, payload, {qos, retain}) {
+				await new Promise<void>((resolve, reject) => {
+					aedes.publish(
+						{cmd: 'publish', topic, payload, qos, retain, dup: false},
+						(error) => {
+							if (error) reject(error);
+							else resolve();
+						},
+					);
+				});
+			},
 			publish(topic, payload) {
 				aedes.publish(
 					{cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false},
@@ -186,12 +240,16 @@ export async function startEmbeddedBroker(
 			},
 			async close() {
 				presence.stop();
+				acceptWebSocket.close();
+				wsListener.close();
 				access.close();
 				await closeAll(aedes, servers, open);
 			},
 		};
 	} catch (error: unknown) {
 		presence.stop();
+		acceptWebSocket.close();
+		wsListener.close();
 		await closeAll(aedes, servers, open);
 		throw error;
 	}
@@ -239,23 +297,21 @@ function tlsServer(handle: Handle, files: TlsFiles, log: Logger): NetServer {
 	return server;
 }
 
-function wsServer(handle: Handle, log: Logger): HttpServer {
-	const server = createHttpServer((_request, response) => {
+/** MQTT over WebSocket: plain, or over TLS (wss) with client certificates as for MQTT. */
+function wsServer(
+	upgrade: WebSocketAcceptor,
+	files: TlsFiles | undefined,
+): HttpServer | HttpsServer {
+	const onRequest = (_request: IncomingMessage, response: ServerResponse) => {
 		response
 			.writeHead(426, {'content-type': 'text/plain'})
-			.end('MQTT over WebSocket only\n');
-	});
-	const wss = new WebSocketServer({server});
-	wss.on('connection', (socket, request) => {
-		const stream = createWebSocketStream(socket);
-		stream.on('error', (error) => {
-			log.info('websocket error', {error: error.message});
-		});
-		handle(
-			{conn: stream, remoteAddress: request.socket.remoteAddress},
-			request,
-		);
-	});
+			.end(`MQTT over WebSocket only, at ${mqttWebSocketPath}\n`);
+	};
+
+	const server = files
+		? createHttpsServer({...tlsServerOptions(files), noDelay: true}, onRequest)
+		: createHttpServer({noDelay: true}, onRequest);
+	server.on('upgrade', upgrade);
 	return server;
 }
 

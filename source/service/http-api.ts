@@ -12,6 +12,7 @@ import {
 } from 'node:http';
 import {createServer as createHttpsServer} from 'node:https';
 import type {AddressInfo, Socket} from 'node:net';
+import type {Duplex} from 'node:stream';
 import {TLSSocket} from 'node:tls';
 import type {Logger} from '../log/logger.js';
 import {
@@ -32,11 +33,26 @@ import {
 import {resources, type Access, type PolicyAction} from '../security/policy.js';
 import {tlsServerOptions, urlHost, type TlsFiles} from './embedded-broker.js';
 import type {ShadowService} from './shadow-service.js';
+import {
+	parsePublishRequest,
+	publishPath,
+	publishedBody,
+} from './http-publish.js';
+import type {WebSocketAcceptor} from './mqtt-websocket.js';
 
 export type HttpApi = {
 	readonly url: string;
+	/** Serves a connection that another listener accepted over TLS (the ALPN port's HTTPS). */
+	acceptTls(socket: TLSSocket): void;
 	close(): Promise<void>;
 };
+
+/** A client's publish, as the broker takes it from the HTTP Publish API. */
+export type PublishAs = (
+	topic: string,
+	payload: Buffer,
+	options: {readonly qos: 0 | 1; readonly retain: boolean},
+) => Promise<void>;
 
 type Reply = {
 	readonly status: number;
@@ -97,6 +113,10 @@ export async function startHttpApi(options: {
 	readonly tls?: TlsFiles;
 	readonly access: AccessControl;
 	readonly bounds?: HttpBounds;
+	/** MQTT over WebSocket at /mqtt on this port, as on AWS IoT Core (the embedded broker's). */
+	readonly webSocket?: WebSocketAcceptor;
+	/** The iot-data Publish API: how a message reaches the broker. */
+	readonly publish: PublishAs;
 	readonly log: Logger;
 }): Promise<HttpApi> {
 	const {service, log, access} = options;
@@ -162,6 +182,13 @@ export async function startHttpApi(options: {
 		};
 
 		const url = new URL(request.url ?? '/', 'http://localhost');
+		const published = publishPath.exec(url.pathname);
+		if (published) {
+			if (request.method !== 'POST')
+				return errorReply(reject(405, 'Method Not Allowed'));
+			return publishFrom(request, principal, granted, published[1] ?? '', url);
+		}
+
 		const list = listPath.exec(url.pathname);
 		if (list) {
 			if (request.method !== 'GET')
@@ -202,6 +229,36 @@ export async function startHttpApi(options: {
 		return outcome.ok
 			? {status: 200, body: outcome.accepted}
 			: errorReply(outcome.rejection);
+	}
+
+	async function publishFrom(
+		request: IncomingMessage,
+		principal: Principal,
+		granted: Access,
+		encodedTopic: string,
+		url: URL,
+	): Promise<Reply> {
+		const parsed = parsePublishRequest(encodedTopic, url.searchParams);
+		if ('code' in parsed) return errorReply(parsed);
+		const resource = resources.topic(parsed.topic);
+		if (!granted.allows('iot:Publish', resource)) {
+			log.warn('HTTP request forbidden by policy', {
+				principal: describePrincipal(principal),
+				action: 'iot:Publish',
+				resource,
+				decision: granted.explain('iot:Publish', resource),
+			});
+			return errorReply(reject(403, messages.forbidden));
+		}
+
+		const body = await readBody(request, limits.maxRequestBytes);
+		if (body === undefined)
+			return {
+				...errorReply(reject(413, messages.payloadTooLarge)),
+				close: true,
+			};
+		await options.publish(parsed.topic, body, parsed);
+		return {status: 200, body: publishedBody(randomUUID())};
 	}
 
 	function listNamed(thingName: string, query: URLSearchParams): Reply {
@@ -340,6 +397,32 @@ export async function startHttpApi(options: {
 	server.maxConnections = maxConnections;
 	// Sockets that stop talking mid-request are closed, not kept forever.
 	server.timeout = bounds.requestTimeout;
+	const {webSocket} = options;
+	const refuseUpgrade = (_request: IncomingMessage, socket: Duplex) => {
+		socket.end(
+			'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+		);
+	};
+
+	// Upgraded sockets leave the HTTP server's bookkeeping, yet keep close() waiting: they are destroyed there.
+	const upgraded = new Set<Duplex>();
+	const onUpgrade = (
+		request: IncomingMessage,
+		socket: Duplex,
+		head: Buffer,
+	) => {
+		upgraded.add(socket);
+		socket.once('close', () => upgraded.delete(socket));
+		if (webSocket) webSocket(request, socket, head);
+		else refuseUpgrade(request, socket);
+	};
+
+	server.on('upgrade', onUpgrade);
+	// Connections the ALPN listener hands over are already TLS: a plain HTTP server serves them.
+	const handedOver = createServer(serverOptions, onRequest);
+	handedOver.timeout = bounds.requestTimeout;
+	handedOver.on('upgrade', onUpgrade);
+	const handedOverSockets = new Set<TLSSocket>();
 
 	const port = await new Promise<number>((resolve, fail) => {
 		server.once('error', (error: NodeJS.ErrnoException) => {
@@ -358,7 +441,14 @@ export async function startHttpApi(options: {
 
 	return {
 		url: `${options.tls ? 'https' : 'http'}://${urlHost(options.host)}:${port}`,
+		acceptTls(socket) {
+			handedOverSockets.add(socket);
+			socket.once('close', () => handedOverSockets.delete(socket));
+			handedOver.emit('connection', socket);
+		},
 		async close() {
+			for (const socket of [...handedOverSockets, ...upgraded])
+				socket.destroy();
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => {
 				server.close(() => {

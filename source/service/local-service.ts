@@ -27,8 +27,14 @@ import {
 	type PolicySet,
 } from '../security/policy-set.js';
 import {openRevocationList} from '../security/revocation-list.js';
+import {startAlpnListener, type AlpnListener} from './alpn-listener.js';
 import type {BrokerLimits} from './broker-limits.js';
-import {startHttpApi, type HttpApi, type HttpBounds} from './http-api.js';
+import {
+	startHttpApi,
+	type HttpApi,
+	type HttpBounds,
+	type PublishAs,
+} from './http-api.js';
 import {
 	createShadowService,
 	type Publish,
@@ -40,6 +46,8 @@ export type LocalServiceConfig = {
 	/** MQTT port of the embedded broker (0 picks a free one). */
 	readonly port: number;
 	readonly wsPort?: number;
+	/** TLS port where ALPN x-amzn-mqtt-ca is MQTT and the rest HTTPS, as AWS IoT Core's 443 (needs tls, the embedded broker and the HTTP API). */
+	readonly alpnPort?: number;
 	/** undefined: no HTTP API. */
 	readonly httpPort?: number;
 	readonly tls?: TlsFiles;
@@ -75,6 +83,8 @@ export type LocalService = {
 	readonly mqttUrl: string;
 	readonly wsUrl?: string;
 	readonly httpUrl?: string;
+	/** MQTT over TLS with ALPN, sharing its port with HTTPS. */
+	readonly alpnUrl?: string;
 	readonly dataFile: string;
 	readonly service: ShadowService;
 	/** The embedded broker, when there is one (demo and benchmarks publish through it). */
@@ -106,6 +116,7 @@ export async function startLocalService(
 	let presence: PresenceStore | undefined;
 	let external: MqttClient | undefined;
 	let http: HttpApi | undefined;
+	let alpn: AlpnListener | undefined;
 	try {
 		let publish: Publish;
 		if (config.broker) {
@@ -157,8 +168,17 @@ export async function startLocalService(
 			}
 		}
 
+		const inside = embedded;
+		const publishAs: PublishAs = inside
+			? async (topic, payload, options) =>
+					inside.publishAs(topic, payload, options)
+			: async (topic, payload, {qos, retain}) => {
+					await external?.publishAsync(topic, payload, {qos, retain});
+				};
 		if (config.httpPort !== undefined) {
 			http = await startHttpApi({
+				publish: publishAs,
+				...(embedded ? {webSocket: embedded.acceptWebSocket} : {}),
 				service,
 				host: config.host,
 				port: config.httpPort,
@@ -170,22 +190,46 @@ export async function startLocalService(
 			});
 		}
 
+		if (config.alpnPort !== undefined) {
+			if (!config.tls || !embedded || !http)
+				throw new Error(
+					'the ALPN port needs TLS, the embedded broker and the HTTP API',
+				);
+			const broker = embedded;
+			const api = http;
+			alpn = await startAlpnListener({
+				host: config.host,
+				port: config.alpnPort,
+				tls: config.tls,
+				mqtt: (socket) => {
+					broker.acceptTls(socket);
+				},
+				https: (socket) => {
+					api.acceptTls(socket);
+				},
+				log,
+			});
+		}
+
 		const brokerUrl = config.broker?.url ?? embedded?.mqttUrl ?? '';
 		return {
 			mqttUrl: brokerUrl,
 			...(embedded?.wsUrl ? {wsUrl: embedded.wsUrl} : {}),
 			...(http ? {httpUrl: http.url} : {}),
+			...(alpn ? {alpnUrl: alpn.url} : {}),
 			dataFile: config.dataFile,
 			service,
 			...(embedded ? {broker: embedded} : {}),
 			close: async () => {
 				await service.close();
+				await alpn?.close();
 				await shutdown(http, embedded, external, store);
 				presence?.close();
 				access.close();
 			},
 		};
 	} catch (error: unknown) {
+		await alpn?.close();
 		await shutdown(http, embedded, external, store);
 		presence?.close();
 		access.close();

@@ -48,6 +48,7 @@ export async function startTestService(
 		broker?: MqttConnection;
 		tls?: TlsFiles;
 		wsPort?: number;
+		alpnPort?: number;
 		engine?: EngineOptions;
 		dataFile?: string;
 		security?: SecurityConfig;
@@ -68,6 +69,7 @@ export async function startTestService(
 		...(options.broker ? {broker: options.broker} : {}),
 		...(options.tls ? {tls: options.tls} : {}),
 		...(options.wsPort === undefined ? {} : {wsPort: options.wsPort}),
+		...(options.alpnPort === undefined ? {} : {alpnPort: options.alpnPort}),
 		options: options.engine ?? burstTolerant,
 		...(options.security ? {security: options.security} : {}),
 		...(options.brokerLimits ? {brokerLimits: options.brokerLimits} : {}),

@@ -73,7 +73,7 @@ test('lifecycle events: connected, clean disconnect, lost connection', async (t)
 
 test('MQTT over WebSocket reaches the same shadow service', async (t) => {
 	const service = await startTestService(t, {wsPort: 0});
-	assert.match(service.wsUrl ?? '', /^ws:\/\/127\.0\.0\.1:\d+$/);
+	assert.match(service.wsUrl ?? '', /^ws:\/\/127\.0\.0\.1:\d+\/mqtt$/);
 	const probe = await Probe.connect(t, {url: service.wsUrl ?? ''});
 	await probe.watch('$aws/things/lamp/shadow/update/accepted');
 	await probe.publish(

@@ -1,0 +1,168 @@
+/*
+MQTT over WebSocket, as AWS IoT Core serves it: at path /mqtt, whatever the
+Host header says (clients send AWS-shaped host names), and one MQTT control
+packet per binary message. aedes writes a packet in several pieces (header,
+topic, payload); WebSocket streams would send each piece as a message, which
+the spec allows but simple clients and AWS-oriented tools do not read, so the
+outgoing bytes are cut at packet boundaries first.
+*/
+import type {IncomingMessage} from 'node:http';
+import {Duplex} from 'node:stream';
+import {WebSocketServer, type RawData, type WebSocket} from 'ws';
+import type {Logger} from '../log/logger.js';
+
+export const mqttWebSocketPath = '/mqtt';
+
+/** Past this much unsent, a write waits for the socket: the broker's unread-output bound then sees it. */
+const bufferedHighWater = 64 * 1024;
+
+export type PacketSplitter = {
+	/** The whole packets that this chunk completes, in order. */
+	push(chunk: Buffer): Buffer[];
+};
+
+/** Cuts a trusted MQTT byte stream (the broker's own output) into whole packets. */
+export function createPacketSplitter(): PacketSplitter {
+	let pending: Buffer = Buffer.alloc(0);
+	return {
+		push(chunk) {
+			pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+			const packets: Buffer[] = [];
+			let start = 0;
+			for (;;) {
+				const length = packetLength(pending, start);
+				if (length === undefined || start + length > pending.length) break;
+				packets.push(pending.subarray(start, start + length));
+				start += length;
+			}
+
+			pending = pending.subarray(start);
+			return packets;
+		},
+	};
+}
+
+/** Bytes of the whole packet that starts at `start`, or undefined until its length is known. */
+function packetLength(bytes: Buffer, start: number): number | undefined {
+	let remaining = 0;
+	let multiplier = 1;
+	for (let index = start + 1; index < start + 5; index++) {
+		if (index >= bytes.length) return undefined;
+		const byte = bytes[index] ?? 0;
+		remaining += (byte & 0x7f) * multiplier;
+		multiplier *= 128;
+		if ((byte & 0x80) === 0) return index - start + 1 + remaining;
+	}
+
+	// A length over four bytes is not MQTT; the broker never writes one.
+	throw new Error('malformed MQTT length in outgoing bytes');
+}
+
+/** A byte stream over one WebSocket: messages in, one packet per message out. */
+export function mqttWebSocketStream(socket: WebSocket): Duplex {
+	const splitter = createPacketSplitter();
+	const send = (chunk: Buffer, done: (error?: Error | null) => void) => {
+		const packets = splitter.push(chunk);
+		for (const [index, packet] of packets.entries()) {
+			const last = index === packets.length - 1;
+			socket.send(
+				packet,
+				{binary: true},
+				last && socket.bufferedAmount > bufferedHighWater
+					? (error) => {
+							done(error);
+						}
+					: undefined,
+			);
+		}
+
+		if (packets.length === 0 || socket.bufferedAmount <= bufferedHighWater)
+			done();
+	};
+
+	const stream = new Duplex({
+		read() {
+			socket.resume();
+		},
+		write(chunk: Buffer, _encoding, done) {
+			if (socket.readyState !== socket.OPEN) {
+				done(new Error('the WebSocket is closed'));
+				return;
+			}
+
+			send(chunk, done);
+		},
+		final(done) {
+			socket.close();
+			done();
+		},
+		destroy(error, done) {
+			socket.terminate();
+			done(error);
+		},
+	});
+	socket.on('message', (data: RawData) => {
+		if (!stream.push(toBuffer(data))) socket.pause();
+	});
+	socket.once('close', () => {
+		stream.push(null);
+		stream.destroy();
+	});
+	socket.on('error', (error) => {
+		stream.destroy(error);
+	});
+	return stream;
+}
+
+function toBuffer(data: RawData): Buffer {
+	if (Buffer.isBuffer(data)) return data;
+	return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+}
+
+export type WebSocketAcceptor = (
+	request: IncomingMessage,
+	socket: Duplex,
+	head: Buffer,
+) => void;
+
+/**
+Answers HTTP upgrades at /mqtt (any query, any Host) with MQTT over
+WebSocket; any other upgrade gets 404, unless `anyPath` (a listener that
+serves nothing else). `accept` receives the stream and the upgrade request,
+whose socket is the TLS socket when the server is HTTPS.
+*/
+export function mqttWebSocketAcceptor(
+	accept: (stream: Duplex, request: IncomingMessage) => void,
+	log: Logger,
+	options: {readonly anyPath?: boolean} = {},
+): WebSocketAcceptor & {close(): void} {
+	const server = new WebSocketServer({
+		noServer: true,
+		// MQTT asks for the "mqtt" subprotocol (older clients "mqttv3.1"); answer with what was offered.
+		handleProtocols: (protocols) => protocols.values().next().value ?? false,
+	});
+	const upgrade: WebSocketAcceptor = (request, socket, head) => {
+		const path = (request.url ?? '').split('?')[0];
+		if (path !== mqttWebSocketPath && !options.anyPath) {
+			socket.end(
+				'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+			);
+			return;
+		}
+
+		server.handleUpgrade(request, socket, head, (webSocket) => {
+			const stream = mqttWebSocketStream(webSocket);
+			stream.on('error', (error) => {
+				log.info('websocket error', {error: error.message});
+			});
+			accept(stream, request);
+		});
+	};
+
+	return Object.assign(upgrade, {
+		close() {
+			for (const client of server.clients) client.terminate();
+			server.close();
+		},
+	});
+}
