@@ -63,21 +63,24 @@ export function mqttWebSocketStream(socket: WebSocket): Duplex {
 	const splitter = createPacketSplitter();
 	const send = (chunk: Buffer, done: (error?: Error | null) => void) => {
 		const packets = splitter.push(chunk);
+		// Set once the last packet is queued: then the write waits for it only if too much is unsent.
+		const write = {waiting: false};
 		for (const [index, packet] of packets.entries()) {
 			const last = index === packets.length - 1;
 			socket.send(
 				packet,
 				{binary: true},
-				last && socket.bufferedAmount > bufferedHighWater
+				last
 					? (error) => {
-							done(error);
+							if (write.waiting) done(error);
 						}
 					: undefined,
 			);
 		}
 
-		if (packets.length === 0 || socket.bufferedAmount <= bufferedHighWater)
-			done();
+		write.waiting =
+			packets.length > 0 && socket.bufferedAmount > bufferedHighWater;
+		if (!write.waiting) done();
 	};
 
 	const stream = new Duplex({
