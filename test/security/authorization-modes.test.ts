@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import {randomUUID} from 'node:crypto';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {test} from 'node:test';
+import {test, type TestContext} from 'node:test';
 import {connectMqtt} from '../../source/client/connect-mqtt.js';
 import {getJson} from '../../source/client/get-json.js';
 import {issue, makeCa, type Pem} from '../helpers/certificates.js';
@@ -30,13 +30,13 @@ function mqttConnection(url: string, ca: Pem, who: Pem, clientId: string) {
 	};
 }
 
-test('--tls-ca alone: any certificate from the CA, any client id, every shadow', async (t) => {
-	const dir = await temporaryDirectory(t);
-	const ca = makeCa(dir, 'my-ca');
-	const server = issue(dir, ca, 'server', {server: true});
-	// A CN that is no thing name: still a client of the CA.
-	const client = issue(dir, ca, 'pump.controller.7');
-	const rogue = issue(dir, makeCa(dir, 'rogue-ca'), 'shadow_test');
+/** serve with the user's own CA and server certificate, logging to a file. */
+async function serveWithOwnCa(
+	t: TestContext,
+	dir: string,
+	{ca, server}: {ca: Pem; server: Pem},
+	extra: string[] = [],
+) {
 	const logFile = join(dir, 'serve.log');
 	const serve = await startServe(t, [
 		'--data',
@@ -49,7 +49,19 @@ test('--tls-ca alone: any certificate from the CA, any client id, every shadow',
 		ca.certPath,
 		'--log-file',
 		logFile,
+		...extra,
 	]);
+	return {serve, logFile};
+}
+
+test('--tls-ca alone: any certificate from the CA, any client id, every shadow', async (t) => {
+	const dir = await temporaryDirectory(t);
+	const ca = makeCa(dir, 'my-ca');
+	const server = issue(dir, ca, 'server', {server: true});
+	// A CN that is no thing name: still a client of the CA.
+	const client = issue(dir, ca, 'pump.controller.7');
+	const rogue = issue(dir, makeCa(dir, 'rogue-ca'), 'shadow_test');
+	const {serve, logFile} = await serveWithOwnCa(t, dir, {ca, server});
 	assert.match(
 		serve.output(),
 		/policy {5}none: any certificate from --tls-ca may connect with any client id and use every shadow \(restrict it with --policy FILE/,
@@ -161,20 +173,9 @@ test("--policy: the seed's client ids by policy, and each refusal names what dec
 	const app = issue(dir, ca, 'shadow_test_app');
 	const policyFile = join(dir, 'policy.json');
 	writeFileSync(policyFile, JSON.stringify(seedPolicy));
-	const logFile = join(dir, 'serve.log');
-	const serve = await startServe(t, [
-		'--data',
-		join(dir, 'data'),
-		'--tls-cert',
-		server.certPath,
-		'--tls-key',
-		server.keyPath,
-		'--tls-ca',
-		ca.certPath,
+	const {serve, logFile} = await serveWithOwnCa(t, dir, {ca, server}, [
 		'--policy',
 		policyFile,
-		'--log-file',
-		logFile,
 	]);
 	assert.match(serve.output(), /policy {5}.*policy\.json/);
 	const logLine = async (pattern: RegExp) =>
