@@ -54,8 +54,9 @@ test('a request that throws inside the service gets 500 over MQTT and HTTP; the 
 		port: 0,
 		clock: () => 7,
 		access,
-		async publish(topic, payload) {
+		publish: async (topic, payload) => {
 			service.handleMessage(topic, payload);
+			return Promise.resolve();
 		},
 		log,
 	});
