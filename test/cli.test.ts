@@ -36,6 +36,8 @@ test('bad usage is one line on stderr and exit code 2', async () => {
 		['--role', 'admin'],
 		['serve', '--port', '70000'],
 		['get', '--thing'],
+		['serve', '--port', '0', '--port', '1'],
+		['get', '--thing', 'a', '--thing', 'b'],
 	]) {
 		const {code, stdout, stderr} = await runCli(args);
 		assert.equal(code, 2, args.join(' '));

@@ -56,15 +56,27 @@ export function parseCommandLine(
 		meowFlags[name] = {type: flag.type === 'boolean' ? 'boolean' : 'string'};
 	}
 
-	const cli = meow({
-		importMeta,
-		argv: [...rest],
-		flags: meowFlags,
-		allowUnknownFlags: true,
-		autoHelp: false,
-		autoVersion: false,
-		booleanDefault: undefined,
-	});
+	let cli;
+	try {
+		cli = meow({
+			importMeta,
+			argv: [...rest],
+			flags: meowFlags,
+			allowUnknownFlags: true,
+			autoHelp: false,
+			autoVersion: false,
+			booleanDefault: undefined,
+		});
+	} catch (error: unknown) {
+		// meow throws for a flag given twice, naming it in camelCase.
+		const message = error instanceof Error ? error.message : String(error);
+		const twice = /The flag --(\w+) can only be set once/.exec(message);
+		return usageError(
+			twice ? `--${kebab(twice[1] ?? '')} is given more than once` : message,
+			command,
+		);
+	}
+
 	const given = cli.flags as Record<string, unknown>;
 	if (given.help === true)
 		return {kind: 'help', text: named ? commandHelp(command) : mainHelp()};
@@ -144,3 +156,4 @@ function checkFlag(
 
 	return text;
 }
+
