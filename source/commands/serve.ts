@@ -18,6 +18,7 @@ import {parseUsers, type UserHashes} from '../security/passwords.js';
 import {parsePolicySet, type PolicySet} from '../security/policy-set.js';
 import {openUserFile} from '../security/user-file.js';
 import {withLimits} from '../shadow/limits.js';
+import {checkTlsFiles} from './check-tls-files.js';
 import {CommandFailure, UsageError} from './command-error.js';
 import {readFileFlag} from './read-file-flag.js';
 import type {Environment} from './run-command.js';
@@ -90,6 +91,18 @@ export async function runServe(
 		);
 	}
 
+	checkDistinctPorts([
+		[
+			'--port',
+			broker
+				? undefined
+				: ((flags.port as number | undefined) ?? (tlsCert ? 8883 : 1883)),
+		],
+		['--http-port', (flags.httpPort as number | undefined) ?? 8080],
+		['--ws-port', flags.wsPort as number | undefined],
+		['--alpn-port', flags.alpnPort as number | undefined],
+	]);
+
 	const dataDir = text('data') ?? dataDirectory(environment.env);
 	const dataFile = join(dataDir, 'shadows.db');
 	const logFile = text('logFile');
@@ -105,16 +118,23 @@ export async function runServe(
 					...(tlsCa ? {ca: readFileFlag('--tls-ca', tlsCa)} : {}),
 				}
 			: undefined;
+	if (tls && tlsCert && tlsKey)
+		checkTlsFiles({
+			cert: {path: tlsCert, pem: tls.cert},
+			key: {path: tlsKey, pem: tls.key},
+			...(tls.ca && tlsCa ? {ca: {path: tlsCa, pem: tls.ca}} : {}),
+		});
 	const cert = text('cert');
 	const key = text('key');
 	const ca = text('ca');
 	const clientId = text('clientId');
 
+	const policies = policyFile ? loadPolicies(policyFile) : undefined;
 	// The user's own CA and nothing more asks for mutual TLS, not for least privilege.
 	const everyCertificate =
 		text('tlsCa') !== undefined && certs === undefined && !policyFile;
 	const security = {
-		...(policyFile ? {policies: loadPolicies(policyFile)} : {}),
+		...(policies ? {policies: policies.set} : {}),
 		...(everyCertificate ? {policies: 'every-certificate' as const} : {}),
 		// Read again whenever it changes: a changed or removed password takes effect at once.
 		...(usersFile
@@ -172,7 +192,7 @@ export async function runServe(
 
 	const lines = [
 		'shadow-tui serve: the local shadow service is running',
-		`  MQTT       ${service.mqttUrl}${broker ? ' (external broker)' : ''}${identities(tlsCa, usersFile)}`,
+		`  MQTT       ${service.mqttUrl}${broker ? ' (external broker: it decides who may connect)' : identities(tlsCa, usersFile)}`,
 		...(service.httpUrl && !broker
 			? [`  WebSocket  ${webSocketUrl(service.httpUrl)}`]
 			: []),
@@ -184,7 +204,7 @@ export async function runServe(
 			: []),
 		...(service.alpnUrl
 			? [
-					`  ALPN       ${service.alpnUrl} (MQTT for ALPN x-amzn-mqtt-ca, as AWS IoT Core's 443; HTTPS otherwise)`,
+					`  ALPN       ${service.alpnUrl} (as AWS IoT Core's 443: MQTT for ALPN x-amzn-mqtt-ca or an MQTT client without ALPN, HTTPS otherwise)`,
 				]
 			: []),
 		`  data       ${dataFile}`,
@@ -192,6 +212,7 @@ export async function runServe(
 		...(tlsCa || usersFile
 			? [`  policy     ${policyLine(policyFile, everyCertificate)}`]
 			: []),
+		...(policies?.warnings ?? []).map((warning) => `  warning    ${warning}`),
 		...(revoked ? [`  revoked    ${revoked}`] : []),
 		`  rate limit ${rateLimit === 0 ? 'off' : `${rateLimit} requests/s per thing`}`,
 		...(isLoopback(host) || broker !== undefined
@@ -233,6 +254,22 @@ function identities(
 		: ' (loopback clients only)';
 }
 
+/** Two listeners on one port: said as the flags, not as "already in use". */
+function checkDistinctPorts(
+	ports: readonly (readonly [string, number | undefined])[],
+): void {
+	const seen = new Map<number, string>();
+	for (const [flag, port] of ports) {
+		if (port === undefined || port === 0) continue;
+		const other = seen.get(port);
+		if (other)
+			throw new UsageError(
+				`${other} and ${flag} are both ${port}: each listener needs its own port`,
+			);
+		seen.set(port, flag);
+	}
+}
+
 /** MQTT over WebSocket on the HTTP API's port, at AWS IoT Core's path. */
 function webSocketUrl(httpUrl: string): string {
 	return `${httpUrl.replace(/^http/, 'ws')}/mqtt`;
@@ -248,10 +285,13 @@ function policyLine(
 		: 'default (devices: their own thing; apps and users: every thing)';
 }
 
-function loadPolicies(file: string): PolicySet {
+function loadPolicies(file: string): {
+	set: PolicySet;
+	warnings: readonly string[];
+} {
 	const parsed = parsePolicySet(readJsonFlag('--policy', file));
 	if (!parsed.ok) throw new CommandFailure(`--policy ${file}: ${parsed.error}`);
-	return parsed.set;
+	return parsed;
 }
 
 function loadUsers(file: string): UserHashes {

@@ -9,7 +9,12 @@ A file holding a single AWS policy document (with a Statement) applies it to
 every principal. A principal no entry names gets no policy, so nothing is
 allowed: the safe default for a name nobody thought of.
 */
-import {combinePolicies, parsePolicy, type Policy} from './policy.js';
+import {
+	combinePolicies,
+	parsePolicy,
+	policyWarnings,
+	type Policy,
+} from './policy.js';
 import {matchesWildcard, parseWildcard, type Wildcard} from './wildcard.js';
 
 /** Who a connection is: a device certificate's thing, an app certificate, or a user with a password. */
@@ -23,7 +28,12 @@ export type PolicySet = {
 };
 
 export type PolicySetResult =
-	| {readonly ok: true; readonly set: PolicySet}
+	| {
+			readonly ok: true;
+			readonly set: PolicySet;
+			/** Statements that can never match here (policyWarnings). */
+			readonly warnings: readonly string[];
+	  }
 	| {readonly ok: false; readonly error: string};
 
 const statementPrefix = 'arn:aws:iot:*:*:';
@@ -109,7 +119,11 @@ export function parsePolicySet(document: unknown): PolicySetResult {
 	if ('Statement' in record) {
 		const single = parsePolicy(record);
 		if (!single.ok) return single;
-		return {ok: true, set: {policyFor: () => single.policy}};
+		return {
+			ok: true,
+			set: {policyFor: () => single.policy},
+			warnings: policyWarnings(single.policy),
+		};
 	}
 
 	const {policies, attach} = record;
@@ -154,6 +168,7 @@ export function parsePolicySet(document: unknown): PolicySetResult {
 
 	return {
 		ok: true,
+		warnings: [...parsed.values()].flatMap((policy) => policyWarnings(policy)),
 		set: {
 			policyFor(principal) {
 				const key = `${principal.kind}:${principal.name}`;

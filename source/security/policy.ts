@@ -144,6 +144,34 @@ export function parsePolicy(document: unknown, name = 'policy'): PolicyResult {
 	return {ok: true, policy: {statements}};
 }
 
+/** The resource types that requests here name; AWS has more (jobs, rules, ...), which match nothing here. */
+const checkedResourceTypes = ['client', 'topic', 'topicfilter', 'thing'];
+
+/**
+Statements that load but can never match a request here: a resource type
+that is misspelt or belongs to another AWS service. AWS accepts them too, so
+they are warnings, not errors.
+*/
+export function policyWarnings(policy: Policy): string[] {
+	const warnings: string[] = [];
+	for (const statement of policy.statements) {
+		for (const resource of statement.resources) {
+			const literal = /^[^*?$]*/.exec(resource)?.[0] ?? '';
+			const slash = literal.indexOf('/');
+			const known =
+				slash === -1
+					? checkedResourceTypes.some((type) => type.startsWith(literal))
+					: checkedResourceTypes.includes(literal.slice(0, slash));
+			if (!known)
+				warnings.push(
+					`${describeOrigin(statement.origin)}: resource '${resource}' is of no type shadow-tui checks (${checkedResourceTypes.map((type) => `${type}/`).join(', ')}), so it matches nothing`,
+				);
+		}
+	}
+
+	return warnings;
+}
+
 /** Several policies attached to one principal act as one. */
 export function combinePolicies(policies: readonly Policy[]): Policy {
 	return {statements: policies.flatMap((policy) => policy.statements)};

@@ -27,11 +27,14 @@ export function parsePublishRequest(
 		return reject(400, 'Invalid topic: malformed percent-encoding');
 	}
 
-	if (topic === '' || /[#+]/.test(topic) || topic.includes('\0'))
+	if (topic === '') return reject(400, 'Invalid topic: the topic is empty');
+	if (/[#+]/.test(topic))
 		return reject(
 			400,
-			'Invalid topic: a topic name is not empty and has no wildcards (+, #) or NUL',
+			'Invalid topic: + and # are wildcards of subscriptions, not part of a topic to publish to',
 		);
+	if (topic.includes('\0'))
+		return reject(400, 'Invalid topic: a topic may not contain NUL');
 	const qosText = query.get('qos') ?? '0';
 	if (qosText !== '0' && qosText !== '1')
 		return reject(400, 'qos must be 0 or 1');

@@ -84,7 +84,7 @@ export function installMqtt5Refusal(aedes: Aedes, log: Logger): void {
 				? withReason
 				: buildMqtt5Refusal();
 		log.warn(
-			'refused an MQTT 5 client: the embedded broker speaks MQTT 3.1.1; connect with MQTT 3.1.1, or run serve --broker mqtt://HOST:PORT on an MQTT 5 broker such as Mosquitto',
+			'refused an MQTT 5 client: the embedded broker speaks MQTT 3.1.1; connect with MQTT 3.1.1, or run shadow-tui serve --broker mqtt://HOST:PORT on an MQTT 5 broker such as Mosquitto',
 			{
 				clientId: packet.clientId,
 				remoteAddress: remoteAddressOf(client),

@@ -7,6 +7,7 @@ import {
 } from '../../source/security/policy.js';
 import {
 	defaultPolicies,
+	defaultPolicyFile,
 	parsePolicySet,
 } from '../../source/security/policy-set.js';
 
@@ -316,3 +317,29 @@ test('a Sid must be a string', () => {
 		error: 'Statement 1: Sid must be a string',
 	});
 });
+
+test('a resource of a type no request here names is a warning, not an error (AWS accepts it)', () => {
+	const parsed = parsePolicySet({
+		Version: '2012-10-17',
+		Statement: {
+			Effect: 'Allow',
+			Action: 'iot:*',
+			Resource: [
+				'*',
+				'arn:aws:iot:*:*:t*',
+				'arn:aws:iot:us-east-1:123456789012:topicfilter/$aws/things/*',
+				'arn:aws:iot:*:*:job/*',
+			],
+		},
+	});
+	assert.ok(parsed.ok);
+	assert.deepEqual(parsed.warnings, [
+		"policy 'policy' statement 1: resource 'job/*' is of no type shadow-tui checks (client/, topic/, topicfilter/, thing/), so it matches nothing",
+	]);
+	assert.deepEqual(defaultPoliciesWarnings(), []);
+});
+
+function defaultPoliciesWarnings(): readonly string[] {
+	const parsed = parsePolicySet(defaultPolicyFile);
+	return parsed.ok ? parsed.warnings : [parsed.error];
+}
