@@ -1,8 +1,9 @@
 /*
 One TLS port for everything, as AWS IoT Core's 443: a client that offers ALPN
 x-amzn-mqtt-ca (what the AWS IoT SDKs offer with mtls_from_path, and what
-they need to connect without a port) or mqtt speaks MQTT; every other
-connection is HTTPS (the data-plane API, and MQTT over WebSocket at /mqtt).
+they need to connect without a port) or mqtt speaks MQTT; one that offers
+another protocol is HTTPS (the data-plane API, and MQTT over WebSocket at
+/mqtt); one that offers none is served by what its first byte says.
 */
 import type {AddressInfo} from 'node:net';
 import {createServer, type Server, type TLSSocket} from 'node:tls';
@@ -18,6 +19,35 @@ export const alpnProtocols = [
 ];
 
 const mqttProtocols = new Set(['x-amzn-mqtt-ca', 'mqtt']);
+
+/** How long a client that offered no ALPN may take to send its first bytes. */
+const firstBytesTimeout = 30_000;
+const mqttConnect = 0x10;
+
+/**
+A client that offers no ALPN (mqtt.js, mosquitto_pub, Node's https) says
+what it speaks in its first byte: a CONNECT is 0x10, an HTTP request starts
+with a method's letter. The byte is put back for whoever serves it.
+*/
+function dispatchByFirstByte(
+	socket: TLSSocket,
+	serve: {
+		readonly mqtt: (socket: TLSSocket) => void;
+		readonly https: (socket: TLSSocket) => void;
+	},
+): void {
+	socket.setTimeout(firstBytesTimeout, () => {
+		socket.destroy();
+	});
+	socket.once('data', (chunk: Buffer) => {
+		socket.pause();
+		socket.setTimeout(0);
+		socket.unshift(chunk);
+		if (chunk[0] === mqttConnect) serve.mqtt(socket);
+		else serve.https(socket);
+		socket.resume();
+	});
+}
 
 export type AlpnListener = {
 	readonly url: string;
@@ -41,9 +71,13 @@ export async function startAlpnListener(options: {
 			open.add(socket);
 			socket.once('close', () => open.delete(socket));
 			const protocol = socket.alpnProtocol;
-			if (typeof protocol === 'string' && mqttProtocols.has(protocol))
-				options.mqtt(socket);
-			else options.https(socket);
+			if (typeof protocol === 'string') {
+				if (mqttProtocols.has(protocol)) options.mqtt(socket);
+				else options.https(socket);
+				return;
+			}
+
+			dispatchByFirstByte(socket, options);
 		},
 	);
 	server.on('tlsClientError', (error, socket) => {

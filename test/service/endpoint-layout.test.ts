@@ -254,6 +254,19 @@ test('the ALPN port: x-amzn-mqtt-ca is MQTT, anything else HTTPS, on one port', 
 	);
 	await probe.waitForToken('/update/accepted', 'alpn-1');
 
+	// A client that offers no ALPN (mqtt.js as the console uses it, Node's https below) is served by its first byte.
+	await probe.client.endAsync();
+	const plain = await Probe.connect(t, {
+		url: alpnUrl,
+		...tls,
+		clientId: 'lamp',
+	});
+	assert.equal(
+		(plain.client.stream as {alpnProtocol?: string | false}).alpnProtocol,
+		false,
+	);
+	await plain.watch('$aws/things/lamp/shadow/update/accepted');
+
 	const https = alpnUrl.replace('mqtts', 'https');
 	const read = await getJson(`${https}/things/lamp/shadow`, tls);
 	assert.equal(read.status, 200);
