@@ -156,4 +156,3 @@ function checkFlag(
 
 	return text;
 }
-
