@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {commandNames} from '../source/command-line/commands.js';
+import {
+	commandHelp,
+	commandNames,
+	mainHelp,
+} from '../source/command-line/commands.js';
 import {runCli} from './helpers/cli.js';
 
 test('--help lists every command and exits 0', async () => {
@@ -51,4 +55,41 @@ test('--version prints the package version', async () => {
 	const {code, stdout} = await runCli(['--version']);
 	assert.equal(code, 0);
 	assert.match(stdout.trim(), /^\d+\.\d+\.\d+$/);
+});
+
+test('-h is --help on every command, and `help [COMMAND]` prints the same', async () => {
+	const main = await runCli(['-h']);
+	assert.equal(main.code, 0);
+	assert.equal(main.stdout, `${mainHelp()}\n`);
+	assert.deepEqual(await runCli(['help']), main);
+	for (const name of commandNames) {
+		const short = await runCli([name, '-h']);
+		assert.equal(short.code, 0, name);
+		assert.equal(short.stdout, `${commandHelp(name)}\n`, name);
+		assert.match(short.stdout, /^ {2}-h, --help {2,}show this help$/m);
+		assert.deepEqual(await runCli(['help', name]), short, `help ${name}`);
+	}
+
+	for (const args of [
+		['help', 'nope'],
+		['help', 'get', 'update'],
+	]) {
+		const {code, stdout, stderr} = await runCli(args);
+		assert.equal(code, 2, args.join(' '));
+		assert.equal(stdout, '');
+		assert.equal(stderr.trim().split('\n').length, 1, stderr);
+	}
+});
+
+test('device --help names the client id a device really uses: its thing name', async () => {
+	const {stdout} = await runCli(['device', '--help']);
+	assert.match(
+		stdout,
+		/^ {2}--client-id ID +MQTT client id \(default: the thing name, as AWS IoT policies expect; with --count each device uses its own, THING-1 … THING-N\)$/m,
+	);
+	const get = await runCli(['get', '--help']);
+	assert.match(
+		get.stdout,
+		/--client-id ID +MQTT client id \(default: the profile's, else the thing of a `certs` device certificate, else shadow-tui-<random> per run\)/,
+	);
 });

@@ -35,10 +35,11 @@ export function setNoDelay(client: MqttClient): void {
 	stream?.setNoDelay?.(true);
 }
 
-export async function connectMqtt(
-	connection: MqttConnection,
-	log?: Logger,
-): Promise<MqttClient> {
+/**
+Starts a connection and returns at once: the client connects (and reconnects)
+in the background. connectMqtt waits for the first CONNACK instead.
+*/
+export function openMqtt(connection: MqttConnection, log?: Logger): MqttClient {
 	const options: IClientOptions = {
 		clientId: connection.clientId ?? generateClientId(),
 		protocolVersion: 4,
@@ -70,14 +71,50 @@ export async function connectMqtt(
 	client.on('error', (error) => {
 		log?.warn('mqtt error', {url: connection.url, error: error.message});
 	});
+	return client;
+}
+
+export async function connectMqtt(
+	connection: MqttConnection,
+	log?: Logger,
+): Promise<MqttClient> {
+	const client = openMqtt(connection, log);
 	try {
-		await firstConnection(client, options.connectTimeout ?? 10_000);
+		await firstConnection(client, connection.connectTimeout ?? 10_000);
 	} catch (error: unknown) {
 		client.end(true);
 		throw error;
 	}
 
 	return client;
+}
+
+/*
+Socket errors that say "not yet" rather than "never": nothing listens yet, the
+network is not up, the name server is not answering. Everything else (a TLS
+failure such as an unknown CA, a name that does not resolve, a broker that
+refuses the client with a CONNACK code) stays the same however often it is
+tried. CONNACK 3 is "server unavailable", also a "not yet".
+*/
+const notYetCodes = new Set([
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'EHOSTUNREACH',
+	'EHOSTDOWN',
+	'ENETUNREACH',
+	'ENETDOWN',
+	'EAI_AGAIN',
+	'EPIPE',
+	'EADDRNOTAVAIL',
+]);
+
+export function isRetryableConnectError(error: unknown): boolean {
+	const code = (error as {code?: unknown} | undefined)?.code;
+	if (code === undefined) return true;
+	if (typeof code === 'number') return code === 3;
+	return typeof code === 'string' && notYetCodes.has(code);
 }
 
 /*

@@ -82,33 +82,21 @@ export function resolveConnection(
 	let url: string;
 	let alpnProtocols: string[] | undefined;
 	if (connectsBy.endpoint !== undefined) {
-		const match = /^([a-zA-Z0-9.-]+)(?::(\d+))?$/.exec(connectsBy.endpoint);
-		if (!match)
-			return {
-				ok: false,
-				error: `--endpoint must be a host name such as abc123-ats.iot.us-east-1.amazonaws.com, got '${connectsBy.endpoint}'`,
-			};
-		const port = match[2] ?? '8883';
-		if (port !== '8883' && port !== '443')
-			return {
-				ok: false,
-				error: 'AWS IoT Core takes MQTT with certificates on port 8883 or 443',
-			};
+		const endpoint = parseEndpoint(connectsBy.endpoint);
+		if (!endpoint.ok) return endpoint;
+		const {host, port} = endpoint;
 		if (cert === undefined)
 			return {
 				ok: false,
 				error:
 					'--endpoint needs --cert and --key: AWS IoT Core authenticates devices by certificate',
 			};
-		url = `mqtts://${match[1] ?? ''}:${port}`;
+		url = `mqtts://${host}:${port}`;
 		if (port === '443') alpnProtocols = [awsCertificateAlpn];
 	} else {
 		url = connectsBy.broker ?? defaultBroker;
-		if (!/^(mqtts?|wss?):\/\/[^/\s]+/.test(url))
-			return {
-				ok: false,
-				error: `--broker must be an mqtt://, mqtts://, ws:// or wss:// URL, got '${url}'`,
-			};
+		const problem = checkBrokerUrl(url);
+		if (problem) return {ok: false, error: problem};
 		if (cert !== undefined && !/^(mqtts|wss):/.test(url))
 			return {
 				ok: false,
@@ -141,6 +129,71 @@ export function resolveConnection(
 			description: `${url}${cert === undefined ? '' : ` (certificate ${cert})`}${username === undefined ? '' : ` (user ${username})`}`,
 		},
 	};
+}
+
+/** A value as it may appear in a one-line message: quoted, escaped, and short. */
+export function quoteValue(value: string, max = 60): string {
+	const shown = value.length > max ? `${value.slice(0, max)}…` : value;
+	return JSON.stringify(shown);
+}
+
+function parsedUrl(text: string): URL | undefined {
+	try {
+		return new URL(text);
+	} catch {
+		return undefined;
+	}
+}
+
+/** Why --broker URL cannot be connected to, or undefined. */
+export function checkBrokerUrl(text: string): string | undefined {
+	const expected = `--broker must be an mqtt://, mqtts://, ws:// or wss:// URL such as ${defaultBroker}, got ${quoteValue(text)}`;
+	if (!/^(mqtts?|wss?):\/\/[^/\s]+/.test(text)) return expected;
+	const url = parsedUrl(text);
+	if (!url || url.hostname === '') return expected;
+	if (url.port === '0')
+		return `--broker needs a port from 1 to 65535, got ${quoteValue(text)}`;
+	return undefined;
+}
+
+/** Why --api URL cannot be the service's HTTP API, or undefined. */
+export function checkApiUrl(text: string): string | undefined {
+	const url = parsedUrl(text);
+	if (
+		!url ||
+		!/^https?:$/.test(url.protocol) ||
+		url.hostname === '' ||
+		!/^https?:\/\/[^/\s]+/.test(text)
+	)
+		return `--api must be an http:// or https:// URL such as http://127.0.0.1:8080, got ${quoteValue(text)}`;
+	if (url.search !== '' || url.hash !== '')
+		return `--api takes the service's address without a query or fragment, got ${quoteValue(text)}`;
+	if (url.port === '0')
+		return `--api needs a port from 1 to 65535, got ${quoteValue(text)}`;
+	return undefined;
+}
+
+/** --endpoint HOST[:PORT], on AWS IoT Core's ports for certificates. */
+export function parseEndpoint(
+	text: string,
+):
+	| {readonly ok: true; readonly host: string; readonly port: string}
+	| {readonly ok: false; readonly error: string} {
+	const match = /^([a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::(\d+))?$/.exec(
+		text,
+	);
+	if (!match)
+		return {
+			ok: false,
+			error: `--endpoint must be a host name such as abc123-ats.iot.us-east-1.amazonaws.com, got ${quoteValue(text)}`,
+		};
+	const port = match[2] ?? '8883';
+	if (port !== '8883' && port !== '443')
+		return {
+			ok: false,
+			error: 'AWS IoT Core takes MQTT with certificates on port 8883 or 443',
+		};
+	return {ok: true, host: match[1] ?? '', port};
 }
 
 /** Reads the profiles of a config file's text; unknown keys are refused so that typos show. */

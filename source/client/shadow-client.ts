@@ -8,6 +8,10 @@ for the local service and for AWS IoT Core alike.
   older than it are dropped, so a stale state is never shown as current.
 - After a reconnect, subscriptions are renewed and every watched shadow is
   fetched again (a `resync` event), because messages sent while offline are lost.
+- A client may be opened before the broker is up (openShadowClient): its
+  status is `connecting` and it retries until the first CONNACK. A failure
+  that retrying cannot fix (a TLS error, a refused CONNACK) ends the attempts:
+  status `offline`, with the reason in connectionError().
 - Requests made while offline fail at once with ShadowOfflineError rather than
   being queued: a desired state typed minutes ago may no longer be wanted.
   Requests in flight when the connection drops fail the same way.
@@ -42,7 +46,12 @@ import {shapeOf} from '../shadow/json-shape.js';
 import {awsLimits, type ShadowLimits} from '../shadow/limits.js';
 import {checkShadowName, checkThingName} from '../shadow/names.js';
 import {checkReply, maxReplyBytes} from './check-reply.js';
-import {connectMqtt, type MqttConnection} from './connect-mqtt.js';
+import {
+	connectMqtt,
+	isRetryableConnectError,
+	openMqtt,
+	type MqttConnection,
+} from './connect-mqtt.js';
 import {
 	ShadowOfflineError,
 	ShadowRejectedError,
@@ -50,11 +59,14 @@ import {
 } from './shadow-errors.js';
 
 export type ConnectionStatus =
-	'connected' | 'reconnecting' | 'offline' | 'closed';
+	/** Not connected yet: the first connection is being made or retried. */
+	'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed';
 
 export type ShadowEvent =
 	| {readonly kind: 'delta'; readonly delta: DeltaDocument}
 	| {readonly kind: 'documents'; readonly documents: DocumentsDocument}
+	/** The shadow was deleted (its delete/accepted, whoever sent the delete). */
+	| {readonly kind: 'deleted'; readonly deleted: DeleteAccepted}
 	/** After a reconnect: the shadow as it is now, or undefined when it does not exist. */
 	| {readonly kind: 'resync'; readonly shadow: GetAccepted | undefined}
 	/** A message on one of the shadow's reply topics was dropped: it cannot be a shadow document. */
@@ -75,6 +87,8 @@ export type ShadowClient = {
 	readonly url: string;
 	readonly clientId: string;
 	status(): ConnectionStatus;
+	/** Why the last connection attempt failed, while not connected; undefined once connected. */
+	connectionError(): string | undefined;
 	onStatus(listener: (status: ConnectionStatus) => void): () => void;
 	get(address: ShadowAddress): Promise<GetAccepted>;
 	update(
@@ -129,6 +143,65 @@ export async function connectShadowClient(
 	return createShadowClient(mqtt, options);
 }
 
+/**
+A client that need not be connected yet: it resolves once the first attempt
+has connected, or has failed in a way that retrying may fix (nothing listens
+yet: status `connecting`, retried every reconnectPeriod), or after
+firstAttemptMs without an answer. It rejects, closed, when the first attempt
+fails for good: a TLS error, a refused CONNACK, a name that does not resolve,
+or a broker that closes the connection before accepting it.
+*/
+export async function openShadowClient(
+	options: ShadowClientOptions & {readonly firstAttemptMs?: number},
+): Promise<ShadowClient> {
+	const mqtt = openMqtt(options.connection, options.log);
+	const client = createShadowClient(mqtt, options);
+	try {
+		await firstAttempt(mqtt, options.firstAttemptMs ?? 5000);
+	} catch (error: unknown) {
+		await client.close();
+		throw error;
+	}
+
+	return client;
+}
+
+async function firstAttempt(
+	mqtt: MqttClient,
+	timeoutMs: number,
+): Promise<void> {
+	await new Promise<void>((resolve, reject) => {
+		const settle = (error?: Error) => {
+			clearTimeout(timer);
+			mqtt.off('connect', onConnect);
+			mqtt.off('error', onError);
+			mqtt.off('close', onClose);
+			if (error) reject(error);
+			else resolve();
+		};
+
+		const onConnect = () => {
+			settle();
+		};
+
+		const onError = (error: Error) => {
+			settle(isRetryableConnectError(error) ? undefined : error);
+		};
+
+		const onClose = () => {
+			settle(new Error(closedBeforeConnack));
+		};
+
+		const timer = setTimeout(settle, timeoutMs);
+		mqtt.on('connect', onConnect);
+		mqtt.on('error', onError);
+		mqtt.on('close', onClose);
+	});
+}
+
+const closedBeforeConnack =
+	'the broker closed the connection before accepting it (a refused client certificate, or a service that serves only clients on its own machine?)';
+
 export function createShadowClient(
 	mqtt: MqttClient,
 	options: ShadowClientOptions,
@@ -147,9 +220,27 @@ export function createShadowClient(
 		{address: ShadowAddress; listeners: Set<(event: ShadowEvent) => void>}
 	>();
 	const statusListeners = new Set<(status: ConnectionStatus) => void>();
-	let status: ConnectionStatus = mqtt.connected ? 'connected' : 'offline';
+	let status: ConnectionStatus = mqtt.connected ? 'connected' : 'connecting';
 	let counter = 0;
+	let gaveUp = false;
+	let everConnected = mqtt.connected;
 	let everDisconnected = false;
+	let connectionError: string | undefined;
+	/*
+	Subscriptions asked for before the first connection wait for it: mqtt.js
+	would send them on a socket that is not there and fail them when it closes.
+	*/
+	let firstConnection: Promise<void> = Promise.resolve();
+	let connected: () => void = () => undefined;
+	let neverConnected: (error: Error) => void = () => undefined;
+	if (!everConnected) {
+		firstConnection = new Promise<void>((resolve, reject) => {
+			connected = resolve;
+			neverConnected = reject;
+		});
+		// Nobody may be waiting when it fails.
+		firstConnection.catch(() => undefined);
+	}
 
 	const setStatus = (next: ConnectionStatus) => {
 		if (status === next || status === 'closed') return;
@@ -172,6 +263,7 @@ export function createShadowClient(
 		);
 
 	async function subscribe(topics: string[]): Promise<void> {
+		await firstConnection;
 		const missing = topics.filter((topic) => !subscribed.has(topic));
 		if (missing.length > 0) {
 			// A refused subscription is a SUBACK 128: mqtt.js 5 rejects with the packet, older ones resolve with it.
@@ -331,8 +423,15 @@ export function createShadowClient(
 		}
 
 		if (reply === 'accepted') {
-			if (operation === 'delete') newest.delete(key);
-			else seen(key, (document as Versioned).version);
+			if (operation === 'delete') {
+				newest.delete(key);
+				const event: ShadowEvent = {
+					kind: 'deleted',
+					deleted: document as DeleteAccepted,
+				};
+				for (const listener of watchers.get(key)?.listeners ?? [])
+					listener(event);
+			} else seen(key, (document as Versioned).version);
 		}
 
 		if (!mine || mine.operation !== operation || mine.key !== key) return;
@@ -404,14 +503,30 @@ export function createShadowClient(
 
 	mqtt.on('message', onMessage);
 	mqtt.on('connect', () => {
+		everConnected = true;
+		connected();
+		connectionError = undefined;
 		setStatus('connected');
 		if (everDisconnected) void resync();
 	});
+	mqtt.on('error', (error) => {
+		if (mqtt.connected || status === 'closed' || gaveUp) return;
+		connectionError = error.message;
+		// Before the first connection, what retrying cannot fix ends the attempts.
+		if (status === 'connecting' && !isRetryableConnectError(error)) {
+			gaveUp = true;
+			connectionError = `${error.message}; not retrying`;
+			neverConnected(offline(connectionError));
+			mqtt.end(true);
+			setStatus('offline');
+		}
+	});
 	mqtt.on('reconnect', () => {
-		setStatus('reconnecting');
+		if (status !== 'connecting') setStatus('reconnecting');
 	});
 	mqtt.on('close', () => {
-		everDisconnected = true;
+		everDisconnected = everConnected;
+		if (status === 'connecting') connectionError ??= closedBeforeConnack;
 		if (status === 'connected') setStatus('reconnecting');
 		for (const [token, entry] of pending) {
 			clearTimeout(entry.timer);
@@ -424,13 +539,14 @@ export function createShadowClient(
 		}
 	});
 	mqtt.on('offline', () => {
-		setStatus('offline');
+		if (status !== 'connecting') setStatus('offline');
 	});
 
 	const client: ShadowClient = {
 		url: options.connection.url,
 		clientId,
 		status: () => status,
+		connectionError: () => connectionError,
 		onStatus(listener) {
 			statusListeners.add(listener);
 			return () => statusListeners.delete(listener);
@@ -453,6 +569,8 @@ export function createShadowClient(
 			await subscribe([
 				formatShadowTopic(address, 'update', 'delta'),
 				formatShadowTopic(address, 'update', 'documents'),
+				// A delete by anyone: the console shows it at once.
+				formatShadowTopic(address, 'delete', 'accepted'),
 			]);
 			return () => {
 				entry.listeners.delete(listener);
@@ -489,6 +607,7 @@ export function createShadowClient(
 		},
 		async close() {
 			setStatus('closed');
+			neverConnected(new ShadowOfflineError('the client was closed'));
 			for (const entry of pending.values()) {
 				clearTimeout(entry.timer);
 				entry.reject(new ShadowOfflineError('the client was closed'));

@@ -100,7 +100,8 @@ const connection: Record<string, FlagSpec> = {
 	clientId: {
 		type: 'string',
 		value: 'ID',
-		description: 'MQTT client id (default: generated per run)',
+		description:
+			"MQTT client id (default: the profile's, else the thing of a `certs` device certificate, else shadow-tui-<random> per run)",
 	},
 	username: {
 		type: 'string',
@@ -292,6 +293,12 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 			'shadow-tui device --thing NAME --sim vehicle|coffee-maker|pump [--count N]',
 		flags: {
 			...connection,
+			clientId: {
+				type: 'string',
+				value: 'ID',
+				description:
+					'MQTT client id (default: the thing name, as AWS IoT policies expect; with --count each device uses its own, THING-1 … THING-N)',
+			},
 			sim: {
 				type: 'string',
 				value: 'KIND',
@@ -434,7 +441,7 @@ export function mainHelp(): string {
 			(name) => `  ${name.padEnd(width)}  ${commands[name].summary}`,
 		),
 		'',
-		'Run `shadow-tui COMMAND --help` for the flags of a command.',
+		'Run `shadow-tui help COMMAND` (or `shadow-tui COMMAND --help`, `-h`) for the flags of a command.',
 		'Start with `shadow-tui demo`: a local service, simulated devices and the console.',
 	].join('\n');
 }
@@ -460,6 +467,6 @@ export function commandHelp(name: CommandName): string {
 		...(spec.details ? [spec.details, ''] : []),
 		'Flags:',
 		...rows.map(([label, text]) => `  ${label.padEnd(width)}  ${text}`),
-		`  ${'--help'.padEnd(width)}  show this help`,
+		`  ${'-h, --help'.padEnd(width)}  show this help`,
 	].join('\n');
 }

@@ -40,6 +40,7 @@ export function parseCommandLine(
 	importMeta: ImportMeta,
 ): CommandLine {
 	const first = argv[0];
+	if (first === 'help') return helpCommand(argv.slice(1));
 	const named = first !== undefined && !first.startsWith('-');
 	if (named && !isCommandName(first))
 		return usageError(`unknown command '${first}'`);
@@ -48,8 +49,11 @@ export function parseCommandLine(
 	const rest = named ? argv.slice(1) : argv;
 	const spec = commands[command];
 
-	const meowFlags: Record<string, {type: 'string' | 'boolean'}> = {
-		help: {type: 'boolean'},
+	const meowFlags: Record<
+		string,
+		{type: 'string' | 'boolean'; shortFlag?: string}
+	> = {
+		help: {type: 'boolean', shortFlag: 'h'},
 		version: {type: 'boolean'},
 	};
 	for (const [name, flag] of Object.entries(spec.flags)) {
@@ -120,6 +124,17 @@ export function parseCommandLine(
 	}
 
 	return {kind: 'run', command, flags};
+}
+
+/** `shadow-tui help` and `shadow-tui help COMMAND`, as git and npm take them. */
+function helpCommand(words: readonly string[]): CommandLine {
+	const [topic, extra] = words;
+	if (topic === undefined) return {kind: 'help', text: mainHelp()};
+	if (extra !== undefined)
+		return usageError(`help takes one command, got '${extra}' too`);
+	if (topic === 'help') return {kind: 'help', text: mainHelp()};
+	if (!isCommandName(topic)) return usageError(`unknown command '${topic}'`);
+	return {kind: 'help', text: commandHelp(topic)};
 }
 
 function checkFlag(

@@ -11,7 +11,9 @@ import {
 import {generateClientId, type MqttConnection} from '../client/connect-mqtt.js';
 import {
 	connectShadowClient,
+	openShadowClient,
 	type ShadowClient,
+	type ShadowClientOptions,
 } from '../client/shadow-client.js';
 import {X509Certificate} from 'node:crypto';
 import type {HttpCredentials} from '../client/get-json.js';
@@ -51,21 +53,25 @@ export function connectionFromFlags(
 	return resolution.connection;
 }
 
-export async function connectFromFlags(
+type ConnectOptions = {
+	clientIdPrefix?: string;
+	clientId?: string;
+	timeoutMs?: number;
+	will?: MqttConnection['will'];
+};
+
+/** Everything a connection needs, files read: what cannot work fails here, before anything connects. */
+function clientOptionsFromFlags(
 	flags: FlagValues,
 	environment: Environment,
 	log: Logger,
-	options: {
-		clientIdPrefix?: string;
-		clientId?: string;
-		timeoutMs?: number;
-		will?: MqttConnection['will'];
-	} = {},
-): Promise<ShadowClient> {
+	options: ConnectOptions,
+): {description: string; options: ShadowClientOptions} {
 	const connection = connectionFromFlags(flags, environment);
 	const credentials = credentialsOf(connection, environment);
-	try {
-		return await connectShadowClient({
+	return {
+		description: connection.description,
+		options: {
 			connection: {
 				url: connection.url,
 				clientId:
@@ -84,12 +90,68 @@ export async function connectFromFlags(
 			...(options.timeoutMs === undefined
 				? {}
 				: {timeoutMs: options.timeoutMs}),
+		},
+	};
+}
+
+function connectFailure(description: string, error: unknown): Error {
+	if (error instanceof CommandFailure || error instanceof UsageError)
+		return error;
+	return new CommandFailure(
+		`cannot connect to ${description}: ${error instanceof Error ? error.message : String(error)}`,
+	);
+}
+
+/** A connected client, or a CommandFailure naming the broker: for commands that do one thing and stop. */
+export async function connectFromFlags(
+	flags: FlagValues,
+	environment: Environment,
+	log: Logger,
+	options: ConnectOptions = {},
+): Promise<ShadowClient> {
+	const {description, options: clientOptions} = clientOptionsFromFlags(
+		flags,
+		environment,
+		log,
+		options,
+	);
+	try {
+		return await connectShadowClient(clientOptions);
+	} catch (error: unknown) {
+		throw connectFailure(description, error);
+	}
+}
+
+/**
+A client for the console, which waits for the service rather than exiting:
+when nothing answers yet (the service is still starting, the network is not
+up) it resolves with the client in status `connecting`, retrying every
+second. What retrying cannot fix fails before anything is drawn, with one
+line: bad flags or URLs (UsageError, exit 2), a certificate file that cannot
+be read, a TLS error such as an unknown CA, a refused CONNACK ("Not
+authorized"), a host name that does not resolve (CommandFailure, exit 1).
+*/
+export async function openClientFromFlags(
+	flags: FlagValues,
+	environment: Environment,
+	log: Logger,
+	options: ConnectOptions & {firstAttemptMs?: number} = {},
+): Promise<ShadowClient> {
+	const {description, options: clientOptions} = clientOptionsFromFlags(
+		flags,
+		environment,
+		log,
+		options,
+	);
+	try {
+		return await openShadowClient({
+			...clientOptions,
+			...(options.firstAttemptMs === undefined
+				? {}
+				: {firstAttemptMs: options.firstAttemptMs}),
 		});
 	} catch (error: unknown) {
-		if (error instanceof CommandFailure) throw error;
-		throw new CommandFailure(
-			`cannot connect to ${connection.description}: ${error instanceof Error ? error.message : String(error)}`,
-		);
+		throw connectFailure(description, error);
 	}
 }
 

@@ -3,7 +3,12 @@ shadow-tui demo: the local service, a few simulated devices from the seed's
 use cases, and a live view of what they do, with nothing to configure. The
 store lives in a temporary folder for the length of the demo. When a default
 port is taken, a free one is used and shown. Ctrl-C stops everything.
+
+At a terminal, a banner (addresses, devices, what to try) stays on the
+screen until Enter opens the console: the console draws on the alternate
+screen, so a banner printed just before it would be gone before it was read.
 */
+import {createInterface} from 'node:readline';
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -149,7 +154,11 @@ export async function runDemo(
 
 	try {
 		if (environment.stdinIsTty && environment.stdoutIsTty) {
-			await runDemoConsole(demo, environment, log, logFile);
+			console.log(demoBanner(demo, 'console'));
+			const answer = await waitForEnter();
+			if (answer === 'enter')
+				await runDemoConsole(demo, environment, log, logFile);
+			else console.log(`shadow-tui demo: stopped (${answer})`);
 			return 0;
 		}
 
@@ -197,27 +206,85 @@ async function runDemoConsole(
 	}
 }
 
-/** Without a terminal (piped, CI): what the devices do, one line each, until a signal. */
-async function runLiveView(demo: Demo): Promise<NodeJS.Signals> {
+/**
+What the demo runs and what to try. `console`: at a terminal, before the
+console opens; `live`: without one, before the devices' lines.
+*/
+export function demoBanner(demo: Demo, mode: 'console' | 'live'): string {
 	const {service} = demo;
 	const broker =
 		service.mqttUrl === 'mqtt://127.0.0.1:1883'
 			? ''
 			: ` --broker ${service.mqttUrl}`;
-	console.log(
-		[
-			'shadow-tui demo: a local shadow service with simulated devices',
-			`  MQTT      ${service.mqttUrl}${demo.portsMoved ? ' (the default port was taken)' : ''}`,
-			`  HTTP API  ${service.httpUrl ?? ''}`,
-			`  devices   ${demo.devices.map(({thingName}) => thingName).join(', ')}`,
-			'Try, in another terminal:',
-			`  shadow-tui --thing vehicle-1${broker}                  # the console`,
-			`  shadow-tui update --thing vehicle-1 --desired '{"lights":"off"}'${broker}`,
-			`  shadow-tui update --thing coffee-maker-1 --desired '{"power":"on","tempLimit":94}'${broker}`,
-			`  shadow-tui update --thing pump-1 --desired '{"alarmLimit":62}'${broker}`,
-			'Press Ctrl-C to stop.',
-		].join('\n'),
-	);
+	const api =
+		service.httpUrl === undefined || service.httpUrl === 'http://127.0.0.1:8080'
+			? ''
+			: ` --api ${service.httpUrl}`;
+	const head = [
+		'shadow-tui demo: a local shadow service with simulated devices',
+		`  MQTT      ${service.mqttUrl}${demo.portsMoved ? ' (the default port was taken)' : ''}`,
+		`  HTTP API  ${service.httpUrl ?? ''}`,
+		`  devices   ${demo.devices.map(({thingName}) => thingName).join(', ')}`,
+	];
+	const elsewhere = [
+		`  shadow-tui update --thing coffee-maker-1 --desired '{"power":"on","tempLimit":94}'${broker}`,
+		`  shadow-tui update --thing pump-1 --desired 'alarmLimit = 62'${broker}`,
+		`  shadow-tui list --match 'coffee-maker-*'${broker}${api}`,
+	];
+	if (mode === 'console')
+		return [
+			...head,
+			'In the console, which opens on vehicle-1:',
+			'  e, then lights = "off", Enter   the vehicle switches its lights off',
+			'  t                               open another device (pump-1, coffee-maker-1)',
+			'  f                               the fleet table',
+			'  ?                               every key; q quits and stops the demo',
+			'In another terminal, while the demo runs:',
+			...elsewhere,
+			'Press Enter to open the console, Ctrl-C to stop.',
+		].join('\n');
+	return [
+		...head,
+		'Try, in another terminal:',
+		`  shadow-tui --thing vehicle-1${broker}                  # the console`,
+		`  shadow-tui update --thing vehicle-1 --desired '{"lights":"off"}'${broker}`,
+		...elsewhere,
+		'Press Ctrl-C to stop.',
+	].join('\n');
+}
+
+/** Enter opens the console; Ctrl-C, a SIGTERM or the end of input stop the demo. */
+async function waitForEnter(): Promise<
+	'enter' | NodeJS.Signals | 'end of input'
+> {
+	// Not a terminal interface: the terminal stays as it is (Ctrl-C a signal) for Ink to take over.
+	const lines = createInterface({input: process.stdin, terminal: false});
+	let stop: ((signal: NodeJS.Signals) => void) | undefined;
+	try {
+		return await new Promise((resolve) => {
+			stop = resolve;
+			lines.once('line', () => {
+				resolve('enter');
+			});
+			lines.once('close', () => {
+				resolve('end of input');
+			});
+			process.once('SIGINT', resolve);
+			process.once('SIGTERM', resolve);
+		});
+	} finally {
+		if (stop) {
+			process.off('SIGINT', stop);
+			process.off('SIGTERM', stop);
+		}
+
+		lines.close();
+	}
+}
+
+/** Without a terminal (piped, CI): what the devices do, one line each, until a signal. */
+async function runLiveView(demo: Demo): Promise<NodeJS.Signals> {
+	console.log(demoBanner(demo, 'live'));
 	for (const {thingName, device} of demo.devices) {
 		device.onEvent((event) => {
 			console.log(

@@ -3,7 +3,11 @@ Which shadows a many-thing command acts on: --match and --query, listed by
 the local service's HTTP API (--api), for the shadow named by --shadow.
 */
 import type {FlagValues} from '../command-line/parse-command-line.js';
-import {defaultApiFor} from '../client/connection-settings.js';
+import {
+	checkApiUrl,
+	defaultApiFor,
+	quoteValue,
+} from '../client/connection-settings.js';
 import {createFleetLister, FleetListError} from '../client/fleet-lister.js';
 import type {ShadowSummary} from '../fleet/list-shadows.js';
 import {parseQuery} from '../fleet/query.js';
@@ -19,12 +23,37 @@ export function apiFromFlags(
 	environment: Environment,
 ): string {
 	const given = flags.api as string | undefined;
-	if (given !== undefined) return given.replace(/\/+$/, '');
+	if (given !== undefined) {
+		const problem = checkApiUrl(given);
+		if (problem) throw new UsageError(problem);
+		return given.replace(/\/+$/, '');
+	}
+
 	const api = defaultApiFor(connectionFromFlags(flags, environment).url);
 	if (api !== undefined) return api;
 	throw new UsageError(
 		'listing the fleet needs the HTTP API of the shadow service: give --api URL',
 	);
+}
+
+/** What --match, --query, --thing and --shadow selected, for "nothing matches" in one line. */
+export function describeSelection(flags: FlagValues): string {
+	const text = (name: string) => flags[name] as string | undefined;
+	const parts = [
+		...(text('thing') === undefined
+			? []
+			: [`--thing ${quoteValue(text('thing') ?? '')}`]),
+		...(text('match') === undefined
+			? []
+			: [`--match ${quoteValue(text('match') ?? '')}`]),
+		...(text('query') === undefined
+			? []
+			: [`--query ${quoteValue(text('query') ?? '')}`]),
+		...(text('shadow') === undefined
+			? []
+			: [`--shadow ${quoteValue(text('shadow') ?? '')}`]),
+	];
+	return parts.join(' ');
 }
 
 export async function fleetFromFlags(

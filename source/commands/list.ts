@@ -1,9 +1,15 @@
 /*
-shadow-tui list: the fleet's shadows, filtered by --match and --query, as a
-table or (--json) one JSON document per line.
+shadow-tui list: the fleet's shadows, filtered by --match, --query, --thing
+(one thing's classic and named shadows) and --shadow, as a table or (--json)
+one JSON document per line. A filter that selects nothing says so and exits
+with 1, so a script does not take an empty answer for success.
 */
 import type {FlagValues} from '../command-line/parse-command-line.js';
-import {fleetFromFlags} from './fleet-targets.js';
+import {quoteValue} from '../client/connection-settings.js';
+import {awsLimits} from '../shadow/limits.js';
+import {checkThingName} from '../shadow/names.js';
+import {UsageError} from './command-error.js';
+import {describeSelection, fleetFromFlags} from './fleet-targets.js';
 import type {Environment} from './run-command.js';
 
 function when(epochSeconds: number): string {
@@ -18,10 +24,35 @@ export async function runList(
 	environment: Environment,
 ): Promise<number> {
 	const json = flags.json === true;
-	const shadows = await fleetFromFlags(flags, environment, {
-		allShadows: true,
-		withState: json,
-	});
+	const thing = flags.thing as string | undefined;
+	if (thing !== undefined) {
+		if (flags.match !== undefined)
+			throw new UsageError(
+				'--thing names one thing; --match selects many: give one or the other',
+			);
+		const rejection = checkThingName(thing, awsLimits);
+		if (rejection)
+			throw new UsageError(
+				`--thing ${quoteValue(thing)}: ${rejection.message}`,
+			);
+	}
+
+	// A thing name has no * or ?, so as a pattern it matches that thing alone.
+	const shadows = await fleetFromFlags(
+		thing === undefined ? flags : {...flags, match: thing},
+		environment,
+		{allShadows: true, withState: json},
+	);
+	const filtered = ['thing', 'match', 'query', 'shadow'].some(
+		(name) => flags[name] !== undefined,
+	);
+	if (shadows.length === 0 && filtered) {
+		console.error(
+			`shadow-tui list: no shadow matches ${describeSelection(flags)}`,
+		);
+		return 1;
+	}
+
 	if (json) {
 		for (const shadow of shadows) console.log(JSON.stringify(shadow));
 		return 0;

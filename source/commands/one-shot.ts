@@ -3,7 +3,9 @@ get, update and delete for scripts. One shadow (--thing): the reply document
 on stdout (pretty, or one line with --json), exit 0; a rejection or failure
 on stderr (or as {"error": ...} with --json), exit 1. Many (--match,
 --query): one line per shadow, sent with bounded concurrency, each once;
-exit 1 when any failed. Bad usage: exit 2, and so is a patch AWS would
+exit 1 when any failed, or when nothing matches. `get` prints each document
+as a line of JSON (JSON Lines) with its thing and shadow names, and its
+failures on stderr, so stdout stays parseable. Bad usage: exit 2, and so is a patch AWS would
 refuse for its shape (too large, too deep, null in an array, 1e400): it is
 refused in AWS's words before anything connects.
 */
@@ -27,7 +29,7 @@ import type {StatePatch} from '../shadow/request.js';
 import type {ShadowAddress} from '../shadow/topics.js';
 import {UsageError} from './command-error.js';
 import {connectFromFlags} from './connect-from-flags.js';
-import {fleetFromFlags} from './fleet-targets.js';
+import {describeSelection, fleetFromFlags} from './fleet-targets.js';
 import {parsePatchFlag} from './parse-patch-flag.js';
 import type {Environment} from './run-command.js';
 
@@ -107,8 +109,10 @@ async function runMany(
 	const json = flags.json === true;
 	const targets = await fleetFromFlags(flags, environment);
 	if (targets.length === 0) {
-		console.error(`shadow-tui ${command}: no shadow matches`);
-		return 0;
+		console.error(
+			`shadow-tui ${command}: no shadow matches ${describeSelection(flags)}`,
+		);
+		return 1;
 	}
 
 	const log = loggerFrom(flags);
@@ -123,7 +127,11 @@ async function runMany(
 				async (address) => action(client, address),
 			);
 			bulk.onDone((item) => {
-				console.log(json ? JSON.stringify(itemJson(item)) : itemLine(item));
+				if (json) console.log(JSON.stringify(itemJson(item)));
+				else if (command !== 'get') console.log(itemLine(item));
+				else if (item.outcome?.kind === 'accepted')
+					console.log(documentLine(item.address, item.outcome.document));
+				else console.error(itemLine(item));
 			});
 			await bulk.run();
 			const {total, accepted, failed} = bulk.progress();
@@ -153,6 +161,15 @@ function itemLine(item: BulkItem): string {
 	if (outcome?.kind === 'rejected')
 		return `${name(item.address)}: ${outcome.code} ${outcome.message}`;
 	return `${name(item.address)}: ${outcome?.message ?? 'not sent'}`;
+}
+
+/** One get reply as `get --thing` prints it, on one line, named: JSON Lines. */
+function documentLine(address: ShadowAddress, document: unknown): string {
+	return JSON.stringify({
+		thingName: address.thingName,
+		shadowName: address.shadowName,
+		...(document as object),
+	});
 }
 
 function itemJson(item: BulkItem): unknown {

@@ -1,24 +1,19 @@
-import {isJsonObject, type JsonObject} from '../shadow/json.js';
+/*
+--desired and --reported as typed on a command line: a JSON object, null
+(which removes the section), or the console's assignments, `lights = "off"`,
+`color.r = 255; lights = null`. The console's own parser reads them, so what
+works in the console works here, with the same messages.
+*/
+import type {JsonObject} from '../shadow/json.js';
+import {parsePatchArgument} from '../session/parse-edit.js';
 import {UsageError} from './command-error.js';
 
-/** A JSON object (or null, which removes the section) given on the command line. */
 export function parsePatchFlag(
 	flag: string,
 	text: string | undefined,
 ): JsonObject | null | undefined {
 	if (text === undefined) return undefined;
-	let value: unknown;
-	try {
-		value = JSON.parse(text);
-	} catch (error: unknown) {
-		throw new UsageError(
-			`${flag} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
-		);
-	}
-
-	if (value !== null && !isJsonObject(value))
-		throw new UsageError(
-			`${flag} must be a JSON object such as '{"lights":"off"}' or null`,
-		);
-	return value;
+	const parsed = parsePatchArgument(text);
+	if (!parsed.ok) throw new UsageError(`${flag}: ${parsed.error}`);
+	return parsed.patch;
 }

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {
+	checkApiUrl,
 	parseProfiles,
+	quoteValue,
 	resolveConnection,
 } from '../../source/client/connection-settings.js';
 
@@ -117,8 +119,50 @@ test('inconsistent settings are refused with one line', () => {
 	assert.deepEqual(resolveConnection({broker: 'http://x'}, {}), {
 		ok: false,
 		error:
-			"--broker must be an mqtt://, mqtts://, ws:// or wss:// URL, got 'http://x'",
+			'--broker must be an mqtt://, mqtts://, ws:// or wss:// URL such as mqtt://127.0.0.1:1883, got "http://x"',
 	});
+	// Past the scheme: what `new URL` cannot read, and port 0.
+	for (const broker of ['mqtt://127.0.0.1:99999', 'mqtt://[::1:1883']) {
+		const resolution = resolveConnection({broker}, {});
+		assert.equal(resolution.ok, false, broker);
+		assert.match(
+			resolution.ok ? '' : resolution.error,
+			/^--broker must be an mqtt:\/\//,
+		);
+	}
+
+	assert.deepEqual(resolveConnection({broker: 'mqtt://127.0.0.1:0'}, {}), {
+		ok: false,
+		error: '--broker needs a port from 1 to 65535, got "mqtt://127.0.0.1:0"',
+	});
+	assert.deepEqual(
+		resolveConnection({endpoint: '-bad-.example', cert: 'c', key: 'k'}, {}),
+		{
+			ok: false,
+			error:
+				'--endpoint must be a host name such as abc123-ats.iot.us-east-1.amazonaws.com, got "-bad-.example"',
+		},
+	);
+});
+
+test('--api is an http(s) address without a query', () => {
+	assert.equal(checkApiUrl('http://127.0.0.1:8080'), undefined);
+	assert.equal(checkApiUrl('https://lab-pc:8443/'), undefined);
+	assert.equal(
+		checkApiUrl('mqtt://127.0.0.1:1883'),
+		'--api must be an http:// or https:// URL such as http://127.0.0.1:8080, got "mqtt://127.0.0.1:1883"',
+	);
+	assert.equal(
+		checkApiUrl('http://x:8080/?page=2'),
+		'--api takes the service\'s address without a query or fragment, got "http://x:8080/?page=2"',
+	);
+	assert.match(checkApiUrl('http://x:0') ?? '', /needs a port from 1 to 65535/);
+	assert.match(checkApiUrl('localhost:8080') ?? '', /^--api must be/);
+});
+
+test('values in messages are quoted, escaped and cut, so a message stays one line', () => {
+	assert.equal(quoteValue('a\nb'), '"a\\nb"');
+	assert.equal(quoteValue('x'.repeat(100), 5), '"xxxxx…"');
 });
 
 test('the config file is checked', () => {
