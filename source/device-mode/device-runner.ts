@@ -6,6 +6,12 @@ what changed. Deltas not newer than the last one applied are ignored. After a
 reconnect the client resyncs, and the device reports whatever the shadow
 missed. All work on the state runs one step at a time, in order.
 
+A change the device makes itself (a console edit) may carry desired too, in
+one request, as the seed's "device to app" step does. When the next delta it
+applies sets a value just changed back (auto-apply: desired still says
+otherwise), the applied event says which, so a console can tell the user
+rather than seem to ignore the edit.
+
 With apply 'confirm' a delta waits for accept() or decline(). Declining
 reports the device's current values for the keys of the delta: the delta
 stays, and the newer reported timestamps tell the application the device saw
@@ -19,7 +25,13 @@ import {deeperThan} from '../shadow/json-shape.js';
 import {awsLimits} from '../shadow/limits.js';
 import type {GetAccepted} from '../shadow/replies.js';
 import {formatShadowTopic, type ShadowAddress} from '../shadow/topics.js';
-import {applyPatch, changes, isEmpty} from './device-state.js';
+import {
+	applyPatch,
+	changes,
+	isEmpty,
+	overrides,
+	type Override,
+} from './device-state.js';
 import type {Simulator} from './simulators.js';
 
 export type ApplyPolicy = 'auto' | 'confirm';
@@ -40,6 +52,8 @@ export type DeviceEvent =
 			readonly version: number;
 			readonly delta: JsonObject;
 			readonly reported: JsonObject;
+			/** Values of a change() that the delta it caused set back at once; empty when none. */
+			readonly overrode: readonly Override[];
 	  }
 	| {
 			readonly kind: 'pending';
@@ -82,10 +96,24 @@ export type DeviceSnapshot = {
 	readonly events: readonly DeviceEvent[];
 };
 
+export type ChangeOptions = {
+	/** Sent in the same request as the reported change. */
+	readonly desired?: JsonObject;
+	/** Refuse with 409 unless the shadow is at this version. */
+	readonly version?: number;
+};
+
 export type Device = {
 	start(): Promise<void>;
-	/** The device changes its own state (a console edit, a button press) and reports it. */
-	change(patch: JsonObject): Promise<void>;
+	/**
+	The device changes its own state (a console edit, a button press) and reports it.
+	Settles with the version the shadow got, undefined when nothing needed sending; rejects
+	when the update was refused, and then the device's state stays as it was.
+	*/
+	change(
+		patch: JsonObject,
+		options?: ChangeOptions,
+	): Promise<number | undefined>;
 	accept(): Promise<void>;
 	decline(): Promise<void>;
 	stop(): Promise<void>;
@@ -114,6 +142,8 @@ export function createDevice(options: DeviceOptions): Device {
 	let state: JsonObject = {};
 	let pending: PendingDelta | undefined;
 	let lastApplied: number | undefined;
+	/** The last change() and the version it made: the delta of that version answers it. */
+	let lastChange: {version: number; reported: JsonObject} | undefined;
 	let started = false;
 	let stopped = false;
 	let events: DeviceEvent[] = [];
@@ -145,6 +175,16 @@ export function createDevice(options: DeviceOptions): Device {
 			});
 		});
 		queue = run;
+		return run;
+	};
+
+	/** The same, for a step whose caller wants its outcome: a failure rejects instead of becoming an event. */
+	const serialResult = async <T>(step: () => Promise<T>): Promise<T> => {
+		const run = queue.then(step);
+		queue = run.then(
+			() => undefined,
+			() => undefined,
+		);
 		return run;
 	};
 
@@ -226,7 +266,10 @@ export function createDevice(options: DeviceOptions): Device {
 		const next = simulator.react(state, delta, clock());
 		const patch = changes(state, next);
 		state = next;
-		emit({kind: 'applied', version, delta, reported: patch});
+		const answered = lastChange?.version === version ? lastChange : undefined;
+		const overrode = answered ? overrides(answered.reported, patch) : [];
+		if (lastChange && version >= lastChange.version) lastChange = undefined;
+		emit({kind: 'applied', version, delta, reported: patch, overrode});
 		await report(patch);
 	}
 
@@ -271,13 +314,23 @@ export function createDevice(options: DeviceOptions): Device {
 				timer.unref();
 			}
 		},
-		async change(patch) {
-			await serial(async () => {
+		async change(patch, changeOptions = {}) {
+			return serialResult(async () => {
 				const next = applyPatch(state, patch);
 				const reported = changes(state, next);
+				const {desired, version} = changeOptions;
+				if (isEmpty(reported) && desired === undefined) return undefined;
+				const accepted = await client.update(address, {
+					state: {
+						...(desired === undefined ? {} : {desired}),
+						...(isEmpty(reported) ? {} : {reported}),
+					},
+					...(version === undefined ? {} : {version}),
+				});
 				state = next;
+				lastChange = {version: accepted.version, reported};
 				emit({kind: 'reported', reported});
-				await report(reported);
+				return accepted.version;
 			});
 		},
 		async accept() {

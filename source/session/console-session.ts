@@ -1,10 +1,26 @@
 /*
 What the console shows for one shadow, and what it can do, without React:
-the current document (from get and documents messages, never older than what
-is shown), the bounded version history, connection and device presence, the
-role, and in the device role a device-mode runner acting on the deltas.
-Listeners are told at most once per frame, so a flood of documents costs one
-render per frame rather than one per message.
+the current document, the bounded version history, connection and device
+presence, the role, and in the device role a device-mode runner acting on
+the deltas. Listeners are told at most once per frame, so a flood of
+documents costs one render per frame rather than one per message.
+
+Never stale (shadow-semantics.md §7.4, §9):
+- A delete someone else makes shows at once: the shadow becomes null, the
+  snapshot says which version was deleted, the history gets an entry.
+- A get (start, `g`, a resync after a reconnect) is what the service has, so
+  it replaces what is shown, whatever its version: a 404 means there is no
+  shadow; a lower version means it was deleted and re-created meanwhile
+  (AWS counts on across a delete for 48 h, then starts again at 1). Only an
+  answer overtaken by a newer message that arrived after the request was sent
+  is dropped, since AWS keeps no order between topics (§2.5).
+- Documents messages older than what is shown are dropped, except one that
+  creates the shadow (previous: null), which starts a new incarnation.
+- The device's presence is unknown while the console itself is not
+  connected: lifecycle events sent meanwhile are lost. It is the thing's, for
+  the classic and named shadows alike: AWS lifecycle events for a client id
+  equal to the thing name, else the classic shadow's reported.connected, else
+  the shown named shadow's.
 */
 import type {
 	ConnectionStatus,
@@ -23,12 +39,19 @@ import {
 	type DeviceEvent,
 	type PendingDelta,
 } from '../device-mode/device-runner.js';
-import {genericDevice} from '../device-mode/simulators.js';
+import type {Override} from '../device-mode/device-state.js';
+import {genericDevice, type Simulator} from '../device-mode/simulators.js';
 import {computeDelta} from '../shadow/compute-delta.js';
 import {isJsonObject, type JsonObject, type JsonValue} from '../shadow/json.js';
+import type {DeleteAccepted, GetAccepted} from '../shadow/replies.js';
 import type {Sections} from '../shadow/shadow-record.js';
 import type {ShadowAddress} from '../shadow/topics.js';
-import {addToHistory, type HistoryEntry} from './history.js';
+import {
+	addToHistory,
+	deletedEntry,
+	documentEntry,
+	type HistoryEntry,
+} from './history.js';
 
 export type Role = 'app' | 'device';
 export type Section = 'desired' | 'reported';
@@ -40,6 +63,14 @@ export type ShownShadow = {
 	readonly version: number;
 	/** Epoch seconds of the newest change in the document. */
 	readonly changedAt: number;
+};
+
+/** The shadow the console showed was deleted. */
+export type ShownDeletion = {
+	/** The version of the deleted document (from delete/accepted; the last one shown when a get found it gone). */
+	readonly version: number;
+	/** Epoch seconds. */
+	readonly at: number;
 };
 
 export type Notice = {readonly kind: 'info' | 'error'; readonly text: string};
@@ -63,10 +94,15 @@ export type ConsoleSnapshot = {
 	readonly connection: {
 		readonly url: string;
 		readonly status: ConnectionStatus;
+		/** Why the connection is not up (connect ECONNREFUSED …), while it is not. */
+		readonly error?: string;
 	};
 	/** undefined while loading; null when the shadow does not exist. */
 	readonly shadow: ShownShadow | null | undefined;
+	/** Set while `shadow` is null because the shadow shown before was deleted. */
+	readonly deleted: ShownDeletion | undefined;
 	readonly history: readonly HistoryEntry[];
+	/** undefined: unknown, always so while the console's own connection is not `connected`. */
 	readonly deviceOnline: boolean | undefined;
 	readonly device: DeviceView | undefined;
 	readonly notice: Notice | undefined;
@@ -81,9 +117,14 @@ export type ConsoleSessionOptions = {
 	readonly role: Role;
 	readonly apply: ApplyPolicy;
 	readonly historyLimit: number;
+	/** Epoch seconds. */
 	readonly clock: () => number;
 	/** ms between two notifications at most; 0 notifies at once. */
 	readonly frameMs?: number;
+	/** The device role acts as this simulated device; a generic one (takes every delta) by default. */
+	readonly simulator?: Simulator;
+	/** The device role's reported state when the shadow does not exist; the simulator's defaults otherwise. */
+	readonly initialState?: JsonObject;
 };
 
 export type ConsoleSession = {
@@ -97,6 +138,12 @@ export type ConsoleSession = {
 		patch: JsonObject,
 		baseVersion?: number,
 	): Promise<boolean>;
+	/** Desired and reported in one request (the seed's "device to app" step); in the device role, reported is the device's change. */
+	updateBoth(
+		desired: JsonObject,
+		reported: JsonObject,
+		baseVersion?: number,
+	): Promise<boolean>;
 	refresh(): Promise<void>;
 	switchRole(): Promise<void>;
 	switchShadow(address: ShadowAddress): Promise<void>;
@@ -106,6 +153,17 @@ export type ConsoleSession = {
 	clearNotice(): void;
 	close(): Promise<void>;
 };
+
+/**
+A delete of a watched shadow (its delete/accepted, whoever sent the delete).
+shadow-client.ts does not send it yet; the session takes it as soon as it does.
+*/
+export type ShadowDeletedEvent = {
+	readonly kind: 'deleted';
+	readonly deleted: DeleteAccepted;
+};
+
+type WatchEvent = ShadowEvent | ShadowDeletedEvent;
 
 /** The newest {"timestamp": T} leaf; a loop rather than recursion, as metadata came off the wire. */
 export function latestTimestamp(metadata: JsonValue | undefined): number {
@@ -136,6 +194,30 @@ export function describeFailure(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
+/** `auto-apply set lights back to "off" (desired)`: what a delta undid of an edit. */
+export function describeOverrides(overrides: readonly Override[]): string {
+	const parts = overrides.map(({path, value}) =>
+		value === null
+			? `removed ${path.join('.')} again`
+			: `set ${path.join('.')} back to ${JSON.stringify(value)}`,
+	);
+	return `auto-apply ${parts.join(', ')} (desired)`;
+}
+
+function connectedOf(
+	shadow: {readonly state: Sections<JsonObject>} | null | undefined,
+): boolean | undefined {
+	const connected = shadow?.state.reported?.connected;
+	return typeof connected === 'boolean' ? connected : undefined;
+}
+
+function stripDelta(
+	state: Sections<JsonObject> & {delta?: JsonObject},
+): Sections<JsonObject> {
+	const {delta: _delta, ...sections} = state;
+	return sections;
+}
+
 export function createConsoleSession(
 	options: ConsoleSessionOptions,
 ): ConsoleSession {
@@ -145,8 +227,16 @@ export function createConsoleSession(
 	let address = options.address;
 	let role = options.role;
 	let shadow: ShownShadow | null | undefined;
+	let deleted: ShownDeletion | undefined;
+	/** Deletes seen so far on this shadow: history entries sort by it before their version. */
+	let incarnation = 0;
+	/** Counts the watch events that changed what is shown, so a get can tell it was overtaken. */
+	let eventCount = 0;
 	let history: readonly HistoryEntry[] = [];
+	/** From lifecycle events, since the console's connection was last (re)established. */
 	let presence: {online: boolean; at: number} | undefined;
+	/** The classic shadow's reported.connected, while a named shadow is shown. */
+	let classicConnected: boolean | undefined;
 	let device: Device | undefined;
 	let deviceView: DeviceView | undefined;
 	let notice: Notice | undefined;
@@ -157,20 +247,23 @@ export function createConsoleSession(
 	let snapshot = build();
 	let timer: NodeJS.Timeout | undefined;
 
+	function deviceOnline(): boolean | undefined {
+		if (client.status() !== 'connected') return undefined;
+		if (presence) return presence.online;
+		if (address.shadowName === '') return connectedOf(shadow);
+		return classicConnected ?? connectedOf(shadow);
+	}
+
 	function build(): ConsoleSnapshot {
-		const reportedConnected = shadow?.state.reported?.connected;
 		return {
 			address,
 			role,
 			apply: options.apply,
-			connection: {url: client.url, status: client.status()},
+			connection: connectionOf(client),
 			shadow,
+			deleted: shadow === null ? deleted : undefined,
 			history,
-			deviceOnline:
-				presence?.online ??
-				(typeof reportedConnected === 'boolean'
-					? reportedConnected
-					: undefined),
+			deviceOnline: deviceOnline(),
 			device:
 				role === 'device'
 					? (deviceView ?? {pending: undefined, lastDelta: undefined})
@@ -196,13 +289,16 @@ export function createConsoleSession(
 		for (const listener of listeners) listener();
 	}
 
+	function remember(entry: HistoryEntry): void {
+		history = addToHistory(history, entry, options.historyLimit);
+	}
+
 	function show(
 		state: Sections<JsonObject>,
 		metadata: Sections<JsonObject>,
 		version: number,
 		changedAt?: number,
 	): void {
-		if (shadow && version < shadow.version) return;
 		const delta = computeDelta(
 			state.desired,
 			state.reported,
@@ -215,70 +311,148 @@ export function createConsoleSession(
 			version,
 			changedAt: changedAt ?? latestTimestamp(metadata),
 		};
-		history = addToHistory(
-			history,
-			{version, at: shadow.changedAt, state},
-			options.historyLimit,
-		);
+		deleted = undefined;
+		remember(documentEntry(incarnation, version, shadow.changedAt, state));
 		changed();
 	}
 
-	const onEvent = (event: ShadowEvent) => {
-		if (event.kind === 'documents') {
-			const {previous, current, timestamp} = event.documents;
-			if (previous)
-				history = addToHistory(
-					history,
-					{
-						version: previous.version,
-						at: latestTimestamp(previous.metadata),
-						state: previous.state,
-					},
-					options.historyLimit,
-				);
-			show(current.state, current.metadata, current.version, timestamp);
-		} else if (event.kind === 'ignored') {
+	/** The shown document is gone: deleted at `version`, or (a get found it gone) last seen at it. */
+	function gone(version: number, at: number, showNull: boolean): void {
+		remember(deletedEntry(incarnation, version, at));
+		incarnation++;
+		if (showNull) {
+			shadow = null;
+			deleted = {version, at};
+		}
+
+		changed();
+	}
+
+	/** Whether a documents message says something newer than what is shown. */
+	function isFresh(version: number, creates: boolean): boolean {
+		if (shadow) return version >= shadow.version || creates;
+		if (shadow === null && deleted) return version > deleted.version || creates;
+		return true;
+	}
+
+	function onDocuments(
+		documents: Extract<WatchEvent, {kind: 'documents'}>['documents'],
+	): void {
+		const {previous, current, timestamp} = documents;
+		if (!isFresh(current.version, previous === null)) return;
+		eventCount++;
+		// Created again below what is shown: deleted meanwhile, and the delete was not seen.
+		if (shadow && current.version < shadow.version)
+			gone(shadow.version, timestamp, false);
+		if (previous)
+			remember(
+				documentEntry(
+					incarnation,
+					previous.version,
+					latestTimestamp(previous.metadata),
+					previous.state,
+				),
+			);
+		show(current.state, current.metadata, current.version, timestamp);
+	}
+
+	function onDeleted({version, timestamp}: DeleteAccepted): void {
+		// Already gone, or the delete of an older document than the one shown (topics keep no order).
+		if (!shadow || version < shadow.version) return;
+		eventCount++;
+		gone(version, timestamp, true);
+	}
+
+	/**
+	What a get answered (undefined: 404). `overtaken`: watch events changed what is shown
+	after the get was sent, so what they said may be newer than the answer.
+	*/
+	function answered(got: GetAccepted | undefined, overtaken: boolean): void {
+		if (!got) {
+			if (overtaken && shadow) return;
+			if (shadow) gone(shadow.version, clock(), true);
+			else if (shadow === undefined) {
+				shadow = null;
+				changed();
+			}
+
+			return;
+		}
+
+		if (
+			overtaken &&
+			(shadow
+				? shadow.version > got.version
+				: shadow === null &&
+					deleted !== undefined &&
+					deleted.version >= got.version)
+		)
+			return;
+		if (shadow && got.version < shadow.version)
+			gone(shadow.version, clock(), false);
+		show(stripDelta(got.state), got.metadata, got.version);
+	}
+
+	const onEvent = (event: WatchEvent) => {
+		if (event.kind === 'documents') onDocuments(event.documents);
+		else if (event.kind === 'deleted') onDeleted(event.deleted);
+		else if (event.kind === 'ignored') {
 			notice = {
 				kind: 'error',
 				text: `ignored a message on ${event.operation}/${event.reply}: ${event.reason}`,
 			};
 			changed();
-		} else if (event.kind === 'resync') {
-			if (event.shadow)
-				show(
-					stripDelta(event.shadow.state),
-					event.shadow.metadata,
-					event.shadow.version,
-				);
-			else {
-				shadow = null;
-				changed();
-			}
-		}
+		} else if (event.kind === 'resync') answered(event.shadow, false);
 	};
 
-	function stripDelta(
-		state: Sections<JsonObject> & {delta?: JsonObject},
-	): Sections<JsonObject> {
-		const {delta: _delta, ...sections} = state;
-		return sections;
+	const onClassicEvent = (event: WatchEvent) => {
+		if (event.kind === 'documents')
+			classicConnected = connectedOf(event.documents.current);
+		else if (event.kind === 'deleted') classicConnected = undefined;
+		else if (event.kind === 'resync')
+			classicConnected = connectedOf(event.shadow);
+		else return;
+		changed();
+	};
+
+	/** The shadow's state, or undefined when it does not exist. */
+	async function fetchShadow(
+		from: ShadowAddress,
+	): Promise<GetAccepted | undefined> {
+		try {
+			return await client.get(from);
+		} catch (error: unknown) {
+			if (error instanceof ShadowRejectedError && error.code === 404)
+				return undefined;
+			throw error;
+		}
 	}
 
 	async function load(): Promise<void> {
+		const mine = generation;
+		const before = eventCount;
 		try {
-			const got = await client.get(address);
-			show(stripDelta(got.state), got.metadata, got.version);
+			const got = await fetchShadow(address);
+			if (mine === generation) answered(got, eventCount !== before);
 		} catch (error: unknown) {
-			if (error instanceof ShadowRejectedError && error.code === 404) {
-				if (!shadow) shadow = null;
-			} else {
-				notice = {
-					kind: 'error',
-					text: `could not load ${name()}: ${describeFailure(error)}`,
-				};
-			}
-
+			notice = {
+				kind: 'error',
+				text: `could not load ${name()}: ${describeFailure(error)}`,
+			};
 			changed();
+		}
+	}
+
+	/** The classic shadow, for presence; a device's policy may not allow it, and then it stays unknown. */
+	async function loadClassic(thingName: string): Promise<void> {
+		const mine = generation;
+		try {
+			const got = await fetchShadow({thingName, shadowName: ''});
+			if (mine !== generation) return;
+			classicConnected = connectedOf(got);
+			changed();
+		} catch {
+			// Presence just stays unknown.
 		}
 	}
 
@@ -313,7 +487,7 @@ export function createConsoleSession(
 	}
 
 	function onDeviceEvent(event: DeviceEvent): void {
-		if (event.kind === 'applied')
+		if (event.kind === 'applied') {
 			deviceView = {
 				pending: undefined,
 				lastDelta: {
@@ -322,7 +496,9 @@ export function createConsoleSession(
 					outcome: 'applied',
 				},
 			};
-		else if (event.kind === 'pending')
+			if (options.apply === 'auto' && event.overrode.length > 0)
+				notice = {kind: 'info', text: describeOverrides(event.overrode)};
+		} else if (event.kind === 'pending')
 			deviceView = {
 				pending: event,
 				lastDelta: {
@@ -345,13 +521,15 @@ export function createConsoleSession(
 		changed();
 	}
 
+	/** As `shadow-tui device` does: reports connected: true (false when it stops), and creates a missing shadow. */
 	async function startDevice(): Promise<void> {
 		const runner = createDevice({
 			client,
 			address,
-			simulator: genericDevice,
+			simulator: options.simulator ?? genericDevice,
+			...(options.initialState ? {initialState: options.initialState} : {}),
 			apply: options.apply,
-			presence: false,
+			presence: true,
 			clock,
 		});
 		device = runner;
@@ -383,24 +561,56 @@ export function createConsoleSession(
 
 	async function start(): Promise<void> {
 		const mine = ++generation;
+		const {thingName, shadowName} = address;
 		const unwatch = await client.watch(address, onEvent);
+		const unwatchClassic =
+			shadowName === ''
+				? () => undefined
+				: await client.watch({thingName, shadowName: ''}, onClassicEvent);
 		const unpresence = await watchPresenceIfAllowed();
 		if (mine !== generation) {
 			unwatch();
+			unwatchClassic();
 			unpresence();
 			return;
 		}
 
-		stops.push(unwatch, unpresence);
-		await load();
+		stops.push(unwatch, unwatchClassic, unpresence);
+		await Promise.all([
+			load(),
+			...(shadowName === '' ? [] : [loadClassic(thingName)]),
+		]);
 		if (role === 'device') await startDevice();
 	}
 
-	stops.push(
-		client.onStatus(() => {
-			changed();
-		}),
-	);
+	/** A notice for a device-role edit, unless the device said something newer meanwhile (an auto-apply). */
+	async function deviceEdit(
+		work: () => Promise<number | undefined>,
+		said: (version: number | undefined) => string,
+	): Promise<void> {
+		const before = notice;
+		const version = await work();
+		if (notice === before) notice = {kind: 'info', text: said(version)};
+	}
+
+	function failed(what: string, error: unknown): false {
+		const conflict = error instanceof ShadowRejectedError && error.code === 409;
+		notice = {
+			kind: 'error',
+			text: `${what} not updated: ${describeFailure(error)}${conflict ? ' (the shadow changed meanwhile; review it and edit again, or press v to stop sending the version)' : ''}`,
+		};
+		return false;
+	}
+
+	function versionToSend(baseVersion: number | undefined): number | undefined {
+		return lockVersion ? (baseVersion ?? shadow?.version) : undefined;
+	}
+
+	const stopStatus = client.onStatus((status) => {
+		// Lifecycle events sent while the console was away are lost: what it knew may be stale.
+		if (status !== 'connected') presence = undefined;
+		changed();
+	});
 
 	return {
 		subscribe(listener) {
@@ -412,15 +622,16 @@ export function createConsoleSession(
 		async update(section, patch, baseVersion) {
 			return track(async () => {
 				try {
-					if (role === 'device' && section === 'reported' && device) {
-						await device.change(patch);
-						notice = {kind: 'info', text: `reported ${JSON.stringify(patch)}`};
+					const runner = device;
+					if (role === 'device' && section === 'reported' && runner) {
+						await deviceEdit(
+							async () => runner.change(patch),
+							() => `reported ${JSON.stringify(patch)}`,
+						);
 						return true;
 					}
 
-					const version = lockVersion
-						? (baseVersion ?? shadow?.version)
-						: undefined;
+					const version = versionToSend(baseVersion);
 					const accepted = await client.update(address, {
 						state: {[section]: patch},
 						...(version === undefined ? {} : {version}),
@@ -431,13 +642,39 @@ export function createConsoleSession(
 					};
 					return true;
 				} catch (error: unknown) {
-					const conflict =
-						error instanceof ShadowRejectedError && error.code === 409;
+					return failed(section, error);
+				}
+			});
+		},
+		async updateBoth(desired, reported, baseVersion) {
+			return track(async () => {
+				const what = 'desired and reported';
+				try {
+					const version = versionToSend(baseVersion);
+					const runner = device;
+					if (role === 'device' && runner) {
+						await deviceEdit(
+							async () =>
+								runner.change(reported, {
+									desired,
+									...(version === undefined ? {} : {version}),
+								}),
+							(accepted) => `${what} updated: version ${accepted ?? '?'}`,
+						);
+						return true;
+					}
+
+					const accepted = await client.update(address, {
+						state: {desired, reported},
+						...(version === undefined ? {} : {version}),
+					});
 					notice = {
-						kind: 'error',
-						text: `${section} not updated: ${describeFailure(error)}${conflict ? ' (the shadow changed meanwhile; review it and edit again, or press v to stop sending the version)' : ''}`,
+						kind: 'info',
+						text: `${what} updated: version ${accepted.version}`,
 					};
-					return false;
+					return true;
+				} catch (error: unknown) {
+					return failed(what, error);
 				}
 			});
 		},
@@ -468,15 +705,13 @@ export function createConsoleSession(
 				stops = [];
 				address = next;
 				shadow = undefined;
+				deleted = undefined;
+				incarnation = 0;
 				history = [];
 				presence = undefined;
+				classicConnected = undefined;
 				notice = {kind: 'info', text: `now on ${name()}`};
 				changed();
-				stops.push(
-					client.onStatus(() => {
-						changed();
-					}),
-				);
 				await start();
 			});
 		},
@@ -501,6 +736,13 @@ export function createConsoleSession(
 			await stopDevice();
 			for (const stop of stops) stop();
 			stops = [];
+			stopStatus();
 		},
 	};
+}
+
+function connectionOf(client: ShadowClient): ConsoleSnapshot['connection'] {
+	const status = client.status();
+	const error = status === 'connected' ? undefined : client.connectionError();
+	return {url: client.url, status, ...(error ? {error} : {})};
 }

@@ -347,3 +347,66 @@ test('without presence, a device leaves reported.connected to whoever owns it', 
 	);
 	assert.equal((await application.get(car)).state.reported?.connected, true);
 });
+
+test('a change may carry desired in the same request: one version, no delta', async (t) => {
+	const service = await startTestService(t);
+	const application = await app(t, service);
+	const {device} = await startDevice(t, service);
+	const before = (await application.get(car)).version;
+	const version = await device.change(
+		{lights: 'off'},
+		{desired: {lights: 'off'}},
+	);
+	assert.equal(version, before + 1);
+	const shadow = await application.get(car);
+	assert.equal(shadow.version, before + 1);
+	assert.equal(shadow.state.desired?.lights, 'off');
+	assert.equal(shadow.state.reported?.lights, 'off');
+	assert.equal(shadow.state.delta, undefined);
+	assert.equal(device.getSnapshot().state.lights, 'off');
+	assert.equal(await device.change({lights: 'off'}), undefined, 'nothing new');
+});
+
+test('a refused change rejects and leaves the device state as it was', async (t) => {
+	const service = await startTestService(t);
+	const application = await app(t, service);
+	const {device} = await startDevice(t, service);
+	const {version} = await application.get(car);
+	await assert.rejects(
+		device.change({lights: 'off'}, {version: version - 1}),
+		/Version conflict/,
+	);
+	assert.equal(device.getSnapshot().state.lights, 'on');
+	assert.equal((await application.get(car)).state.reported?.lights, 'on');
+	assert.equal(await device.change({doors: 'unlocked'}), version + 1);
+});
+
+test('the applied event tells which values of a change the delta it caused set back', async (t) => {
+	const service = await startTestService(t);
+	const application = await app(t, service);
+	await application.update(car, {state: {desired: {lights: 'on'}}});
+	const {device, events} = await startDevice(t, service);
+	await device.idle();
+	const from = events.length;
+	const appliedSince = () =>
+		events.slice(from).filter((e) => e.kind === 'applied');
+	const version = await device.change({lights: 'off', doors: 'unlocked'});
+	await until(() => appliedSince().length > 0, 'the delta the change caused');
+	const [applied] = appliedSince();
+	assert.ok(applied?.kind === 'applied');
+	assert.equal(applied.version, version);
+	assert.deepEqual(applied.overrode, [{path: ['lights'], value: 'on'}]);
+
+	await until(
+		async () => (await application.get(car)).state.delta === undefined,
+		'the device to report lights on again',
+	);
+
+	// A later delta someone else causes is no answer to the change.
+	await application.update(car, {state: {desired: {doors: 'locked'}}});
+	await until(() => appliedSince().length === 2, 'the second delta');
+	const second = appliedSince()[1];
+	assert.ok(second?.kind === 'applied');
+	assert.deepEqual(second.reported, {doors: 'locked'});
+	assert.deepEqual(second.overrode, []);
+});

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {applyPatch, changes} from '../../source/device-mode/device-state.js';
+import {
+	applyPatch,
+	changes,
+	overrides,
+	type Override,
+} from '../../source/device-mode/device-state.js';
+import type {JsonObject} from '../../source/shadow/json.js';
 import {
 	coffeeMaker,
 	pump,
@@ -80,4 +86,41 @@ test('the pump reads temperatures over time and raises its alarm above the limit
 	const hot = pump.react({...state, temperature: 70}, {alarmLimit: 50}, 0);
 	assert.deepEqual([hot.alarmLimit, hot.alarm], [50, true]);
 	assert.equal(pump.react(hot, {alarmLimit: 90}, 0).alarm, false);
+});
+
+test('overrides: where the next report undoes an edit', () => {
+	const table: [JsonObject, JsonObject, Override[]][] = [
+		[{lights: 'on'}, {lights: 'off'}, [{path: ['lights'], value: 'off'}]],
+		[{lights: 'on'}, {lights: 'on', doors: 'locked'}, []],
+		[{lights: 'on'}, {doors: 'locked'}, []],
+		[
+			{color: {r: 255, g: 0}},
+			{color: {r: 10}},
+			[{path: ['color', 'r'], value: 10}],
+		],
+		[
+			{color: {r: 255, g: 0}},
+			{color: 'none'},
+			[{path: ['color'], value: 'none'}],
+		],
+		[{horn: null}, {horn: 'honk'}, [{path: ['horn'], value: 'honk'}]],
+		[{horn: 'honk'}, {horn: null}, [{path: ['horn'], value: null}]],
+		[{seat: {}}, {seat: {height: 3}}, [{path: ['seat'], value: {height: 3}}]],
+		[{}, {lights: 'off'}, []],
+	];
+	for (const [edit, report, expected] of table)
+		assert.deepEqual(overrides(edit, report), expected, JSON.stringify(edit));
+});
+
+test('overrides walks deep edits without recursion', () => {
+	let edit: JsonObject = {leaf: 1};
+	let report: JsonObject = {leaf: 2};
+	for (let level = 0; level < 20_000; level++) {
+		edit = {a: edit};
+		report = {a: report};
+	}
+
+	const [found] = overrides(edit, report);
+	assert.equal(found?.path.length, 20_001);
+	assert.equal(found?.value, 2);
 });

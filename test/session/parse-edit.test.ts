@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import fc from 'fast-check';
 import {locateJsonError} from '../../source/session/locate-json-error.js';
-import {parseEdit} from '../../source/session/parse-edit.js';
+import {
+	parseEdit,
+	parsePatchArgument,
+	parseSectionsEdit,
+} from '../../source/session/parse-edit.js';
 
 test('a JSON patch or assignments', () => {
 	assert.deepEqual(parseEdit('{"lights":"off"}'), {
@@ -124,4 +128,110 @@ test('the locator finds the column of deep and long texts', () => {
 		locateJsonError(`${'['.repeat(20_000)}1${']'.repeat(20_001)}`),
 		40_001,
 	);
+});
+
+test('the one-section syntax is as it was; a ; inside a quoted or bracketed value stays in it', () => {
+	assert.deepEqual(parseEdit('a,b = 1'), {ok: true, patch: {'a,b': 1}});
+	assert.deepEqual(parseEdit('a"b = 1; c = 2'), {
+		ok: true,
+		patch: {'a"b': 1, c: 2},
+	});
+	assert.deepEqual(parseEdit('note = "x;y"; list = [1, 2]'), {
+		ok: true,
+		patch: {note: 'x;y', list: [1, 2]},
+	});
+	assert.deepEqual(parseEdit('lights = "on", doors = "locked"'), {
+		ok: false,
+		error: 'in assignment 1: invalid JSON at column 5: unexpected ","',
+	});
+});
+
+test('an edit of both sections: assignments that name the section, or an object of sections', () => {
+	const both = {
+		ok: true,
+		patch: {desired: {lights: 'on'}, reported: {lights: 'on'}},
+	};
+	assert.deepEqual(
+		parseSectionsEdit('desired.lights = "on", reported.lights = "on"'),
+		both,
+	);
+	assert.deepEqual(
+		parseSectionsEdit('desired.lights = "on"; reported.lights = "on"'),
+		both,
+	);
+	assert.deepEqual(
+		parseSectionsEdit('{"desired":{"lights":"on"},"reported":{"lights":"on"}}'),
+		both,
+	);
+	assert.deepEqual(
+		parseSectionsEdit(
+			'desired = {"a":1,"b":[1,2]}, desired.c.d = null, reported.e = "x,y"',
+		),
+		{
+			ok: true,
+			patch: {desired: {a: 1, b: [1, 2], c: {d: null}}, reported: {e: 'x,y'}},
+		},
+	);
+	assert.deepEqual(parseSectionsEdit('reported.lights = "off"'), {
+		ok: true,
+		patch: {reported: {lights: 'off'}},
+	});
+});
+
+test('an edit of both sections says what is wrong with it', () => {
+	assert.deepEqual(parseSectionsEdit('lights = "on"'), {
+		ok: false,
+		error:
+			"in assignment 1: 'lights' names no section; start it with desired. or reported.",
+	});
+	assert.deepEqual(parseSectionsEdit('{"lights":"on"}'), {
+		ok: false,
+		error:
+			"'lights' is not a section: the object holds desired and/or reported",
+	});
+	assert.deepEqual(parseSectionsEdit('{"desired":"on"}'), {
+		ok: false,
+		error: 'desired must be a JSON object',
+	});
+	assert.deepEqual(parseSectionsEdit('{}'), {
+		ok: false,
+		error: 'name desired and/or reported',
+	});
+	assert.deepEqual(parseSectionsEdit('desired = 5'), {
+		ok: false,
+		error:
+			'in assignment 1: desired = needs a JSON object, such as desired = {"lights":"on"}',
+	});
+	assert.deepEqual(parseSectionsEdit('desired.a = 1, reported.b = off'), {
+		ok: false,
+		error:
+			'in assignment 2: invalid JSON at column 1: unexpected "o" (strings need quotes: "off")',
+	});
+	assert.deepEqual(parseSectionsEdit('reported.c = [null]'), {
+		ok: false,
+		error:
+			'reported: Invalid JSON: null inside an array (remove the element instead)',
+	});
+	assert.equal(parseSectionsEdit('').ok, false);
+});
+
+test('a patch on the command line takes the console syntax, and null for the whole section', () => {
+	assert.deepEqual(parsePatchArgument('lights = "off"'), {
+		ok: true,
+		patch: {lights: 'off'},
+	});
+	assert.deepEqual(parsePatchArgument('{"lights":"off"}'), {
+		ok: true,
+		patch: {lights: 'off'},
+	});
+	assert.deepEqual(parsePatchArgument(' null '), {ok: true, patch: null});
+	assert.deepEqual(parsePatchArgument('lights = off'), {
+		ok: false,
+		error:
+			'in assignment 1: invalid JSON at column 1: unexpected "o" (strings need quotes: "off")',
+	});
+	assert.deepEqual(parsePatchArgument('brightness = 1e400'), {
+		ok: false,
+		error: 'Invalid JSON: a number JSON cannot hold, such as 1e400',
+	});
 });

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {
+	addToHistory,
+	deletedEntry,
+	documentEntry,
+	type HistoryEntry,
+} from '../../source/session/history.js';
+
+const names = (history: readonly HistoryEntry[]) => history.map(({key}) => key);
+
+test('newest first by incarnation, then version; a delete is newer than the version it deleted', () => {
+	let history: readonly HistoryEntry[] = [];
+	const add = (entry: HistoryEntry) => {
+		history = addToHistory(history, entry, 10);
+	};
+
+	add(documentEntry(0, 2, 20, {desired: {a: 2}}));
+	add(documentEntry(0, 1, 10, {desired: {a: 1}}));
+	add(deletedEntry(0, 2, 30));
+	// Re-created after the tombstone was forgotten: the version starts again at 1.
+	add(documentEntry(1, 1, 40, {reported: {a: 1}}));
+	add(documentEntry(1, 1, 41, {reported: {a: 1}}));
+	assert.deepEqual(names(history), ['1:v1', '0:v2:deleted', '0:v2', '0:v1']);
+	assert.deepEqual(history[1], {
+		kind: 'deleted',
+		key: '0:v2:deleted',
+		incarnation: 0,
+		version: 2,
+		at: 30,
+		state: {},
+	});
+	assert.equal(history[0]?.at, 40, 'a second copy of a version adds nothing');
+});
+
+test('the history keeps the newest entries within its limit', () => {
+	let history: readonly HistoryEntry[] = [];
+	for (let version = 1; version <= 5; version++)
+		history = addToHistory(history, documentEntry(0, version, version, {}), 3);
+	history = addToHistory(history, documentEntry(0, 1, 1, {}), 3);
+	assert.deepEqual(names(history), ['0:v5', '0:v4', '0:v3']);
+});
