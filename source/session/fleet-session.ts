@@ -2,7 +2,12 @@
 The console's fleet view without React: the listed shadows, the filter, the
 selection, and a bulk edit of desired over the selected things with its
 progress and per-thing results. A name filter narrows the loaded list as you
-type; a query (it has an operator) is asked of the service.
+type; a query (it has an operator) is asked of the service. Shadows are in
+natural order (brewer-2 before brewer-10).
+
+A bulk edit goes to the selected things that are shown, never to one the
+filter hides: bulkTargets() says which, for the view to confirm, and
+bulkUpdate sends to exactly those (or to the targets the user confirmed).
 */
 import type {FleetLister} from '../client/fleet-lister.js';
 import type {ShadowClient} from '../client/shadow-client.js';
@@ -14,8 +19,9 @@ import {
 } from '../fleet/bulk-run.js';
 import type {ShadowSummary} from '../fleet/list-shadows.js';
 import {namePattern} from '../fleet/name-pattern.js';
+import {compareNatural} from '../fleet/natural-order.js';
 import type {JsonObject} from '../shadow/json.js';
-import {addressKey} from '../shadow/topics.js';
+import {addressKey, type ShadowAddress} from '../shadow/topics.js';
 import {describeFailure} from './console-session.js';
 
 export type FleetSnapshot = {
@@ -35,6 +41,18 @@ export type FleetSnapshot = {
 		| undefined;
 };
 
+export type BulkTargets = {
+	/** How many shadows a bulk edit would go to now. */
+	readonly count: number;
+	/** Their things, in the table's order. */
+	readonly thingNames: readonly string[];
+	readonly addresses: readonly ShadowAddress[];
+	/** What narrows the table, as the user typed it ('' when nothing does). */
+	readonly filter: string;
+	/** Selected shadows that are not shown (the filter hides them, or they left the list): not sent to. */
+	readonly hiddenSelected: number;
+};
+
 export type FleetSession = {
 	readonly subscribe: (listener: () => void) => () => void;
 	readonly getSnapshot: () => FleetSnapshot;
@@ -47,7 +65,10 @@ export type FleetSession = {
 	toggle(shadow: ShadowSummary): void;
 	selectShown(): void;
 	selectNone(): void;
-	bulkUpdate(patch: JsonObject): Promise<void>;
+	/** Who a bulk edit would go to: the selected shadows that are shown. */
+	bulkTargets(): BulkTargets;
+	/** Updates desired of `targets` (confirmed by the user), or of bulkTargets() now. */
+	bulkUpdate(patch: JsonObject, targets?: BulkTargets): Promise<void>;
 	retry(): Promise<void>;
 };
 
@@ -55,8 +76,15 @@ export function isQuery(text: string): boolean {
 	return /[=<>~]/.test(text);
 }
 
-export function keyOf(shadow: ShadowSummary): string {
+export function keyOf(shadow: ShadowAddress): string {
 	return addressKey(shadow);
+}
+
+export function compareShadows(a: ShadowSummary, b: ShadowSummary): number {
+	return (
+		compareNatural(a.thingName, b.thingName) ||
+		compareNatural(a.shadowName, b.shadowName)
+	);
 }
 
 export function createFleetSession(options: {
@@ -81,6 +109,26 @@ export function createFleetSession(options: {
 			filter.includes('*') || filter.includes('?') ? filter : `*${filter}*`,
 		);
 		return shadows.filter((shadow) => pattern.test(shadow.thingName));
+	}
+
+	/** What narrows the table now: the query the service answered, then a name typed over it. */
+	function filterInEffect(): string {
+		const name = filter !== '' && !isQuery(filter) ? filter : undefined;
+		return [appliedQuery, name].filter(Boolean).join(', then ');
+	}
+
+	function targetsNow(): BulkTargets {
+		const targets = shownOf().filter((shadow) => selected.has(keyOf(shadow)));
+		return {
+			count: targets.length,
+			thingNames: targets.map(({thingName}) => thingName),
+			addresses: targets.map(({thingName, shadowName}) => ({
+				thingName,
+				shadowName,
+			})),
+			filter: filterInEffect(),
+			hiddenSelected: selected.size - targets.length,
+		};
 	}
 
 	function build(): FleetSnapshot {
@@ -117,10 +165,11 @@ export function createFleetSession(options: {
 		}
 
 		try {
-			shadows = await options.list({
+			const listed = await options.list({
 				shadowName: '',
 				...(appliedQuery ? {query: appliedQuery} : {}),
 			});
+			shadows = listed.sort(compareShadows);
 		} catch (failure: unknown) {
 			error = failure instanceof Error ? failure.message : String(failure);
 		} finally {
@@ -163,12 +212,12 @@ export function createFleetSession(options: {
 			selected = new Set();
 			changed();
 		},
-		async bulkUpdate(patch) {
-			const targets = shadows
-				.filter((shadow) => selected.has(keyOf(shadow)))
-				.map(({thingName, shadowName}) => ({thingName, shadowName}));
+		bulkTargets: () => targetsNow(),
+		async bulkUpdate(patch, confirmed) {
+			const targets = (confirmed ?? targetsNow()).addresses;
 			if (targets.length === 0) {
-				error = 'select things first (space, or a for all shown)';
+				error =
+					'no shown thing is selected (space selects, a selects all shown)';
 				changed();
 				return;
 			}

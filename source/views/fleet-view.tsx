@@ -1,8 +1,15 @@
+/*
+The fleet table: one row per shown shadow, in the session's natural order,
+with columns that line up under their titles at any width. Every line is
+cut to the width (long thing names end in …), so at 80 columns nothing
+wraps and the header stays one line.
+*/
 import {Box, Text} from 'ink';
+import type {ShadowSummary} from '../fleet/list-shadows.js';
+import type {BulkItem} from '../fleet/bulk-run.js';
 import type {FleetSnapshot} from '../session/fleet-session.js';
 import {keyOf} from '../session/fleet-session.js';
 import {useColor} from './color.js';
-import {formatTime} from './header.js';
 
 type Props = {
 	readonly fleet: FleetSnapshot;
@@ -16,89 +23,168 @@ function progressBar(done: number, total: number, width: number): string {
 	return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 }
 
+function formatTime(epochSeconds: number): string {
+	return new Date(epochSeconds * 1000)
+		.toISOString()
+		.replace('T', ' ')
+		.slice(0, 19);
+}
+
+/** Cut to `width` characters, the last one … when something was cut. */
+export function fitText(text: string, width: number): string {
+	const characters = Array.from(text);
+	if (characters.length <= width) return text;
+	return width <= 0 ? '' : `${characters.slice(0, width - 1).join('')}…`;
+}
+
+export type FleetColumns = {
+	readonly name: number;
+	readonly version: number;
+	readonly delta: number;
+};
+
+const online = 'ONLINE'.length;
+const changed = '2026-01-01 00:00:00'.length;
+/** Cursor mark and check box: `▸[x] `. */
+const lead = 5;
+/** The narrowest a thing name gets before RESULT gives way. */
+const minimumName = 8;
+/** What RESULT keeps at least (`✓ v12`, the start of a rejection). */
+const minimumResult = 12;
+
+/** Column widths for these shadows at this width: names give way first, never the numbers. */
+export function fleetColumns(
+	shadows: readonly ShadowSummary[],
+	width: number,
+): FleetColumns {
+	let longestName = 'THING'.length;
+	let version = 'VER'.length;
+	let delta = 'DELTA'.length;
+	for (const shadow of shadows) {
+		longestName = Math.max(longestName, shadow.thingName.length);
+		version = Math.max(version, String(shadow.version).length);
+		delta = Math.max(delta, String(shadow.deltaKeys).length);
+	}
+
+	const fixed = lead + version + online + delta + changed + 5;
+	const room = width - fixed - minimumResult;
+	return {
+		name: Math.max(minimumName, Math.min(longestName, room)),
+		version,
+		delta,
+	};
+}
+
+function cells(
+	columns: FleetColumns,
+	values: {
+		name: string;
+		version: string;
+		online: string;
+		delta: string;
+		changed: string;
+	},
+): string {
+	return [
+		fitText(values.name, columns.name).padEnd(columns.name),
+		values.version.padStart(columns.version),
+		values.online.padEnd(online),
+		values.delta.padStart(columns.delta),
+		values.changed.padEnd(changed),
+	].join(' ');
+}
+
+function resultText(item: BulkItem | undefined): string {
+	if (item === undefined) return '';
+	if (item.status !== 'done') return '…';
+	const {outcome} = item;
+	if (outcome?.kind === 'accepted') return `✓ v${outcome.version}`;
+	if (outcome?.kind === 'rejected')
+		return `✗ ${outcome.code} ${outcome.message}`;
+	return `? ${outcome?.message ?? ''}`;
+}
+
 export function FleetView({fleet, cursor, width, height}: Props) {
 	const color = useColor();
 	const {shown, selected, bulk} = fleet;
 	const results = new Map(
-		bulk?.items.map((item) => [
-			`${item.address.thingName}\u0000${item.address.shadowName}`,
-			item,
-		]) ?? [],
+		bulk?.items.map((item) => [keyOf(item.address), item]) ?? [],
 	);
-	const rowsHeight = Math.max(1, height - (bulk ? 3 : 2));
+	const rowsHeight = Math.max(
+		1,
+		height - (bulk ? 3 : 2) - (fleet.error ? 1 : 0),
+	);
 	const first = Math.max(
 		0,
 		Math.min(cursor - Math.floor(rowsHeight / 2), shown.length - rowsHeight),
 	);
 	const rows = shown.slice(first, first + rowsHeight);
-	const nameWidth = Math.max(
-		5,
-		Math.min(28, ...shown.map((shadow) => shadow.thingName.length)),
-	);
+	const columns = fleetColumns(shown, width);
+	const titles = `${' '.repeat(lead)}${cells(columns, {
+		name: 'THING',
+		version: 'VER',
+		online: 'ONLINE',
+		delta: 'DELTA',
+		changed: 'CHANGED',
+	})} RESULT`;
+	const fit = (text: string) => fitText(text, width);
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<Text bold inverse wrap="truncate-end">
-				{`  fleet: ${shown.length} shown of ${fleet.shadows.length}, ${selected.size} selected${fleet.loading ? ', loading…' : ''}${fleet.filter ? ` · filter ${fleet.filter}` : ''}`}
+			<Text bold inverse>
+				{fit(
+					`  fleet: ${shown.length} shown of ${fleet.shadows.length}, ${selected.size} selected${fleet.loading ? ', loading…' : ''}${fleet.filter ? ` · filter ${fleet.filter}` : ''}`,
+				)}
 			</Text>
 			{bulk ? (
-				<Text
-					color={color(bulk.progress.failed > 0 ? 'yellow' : 'green')}
-					wrap="truncate-end"
-				>
-					{`${progressBar(bulk.progress.done, bulk.progress.total, 20)} ${bulk.progress.done}/${bulk.progress.total} · ok ${bulk.progress.accepted} · failed ${bulk.progress.failed} · desired ${JSON.stringify(bulk.patch)}${bulk.progress.failed > 0 && !bulk.progress.running ? ' · R retries the failed' : ''}`}
+				<Text color={color(bulk.progress.failed > 0 ? 'yellow' : 'green')}>
+					{fit(
+						`${progressBar(bulk.progress.done, bulk.progress.total, 20)} ${bulk.progress.done}/${bulk.progress.total} · ok ${bulk.progress.accepted} · failed ${bulk.progress.failed} · desired ${JSON.stringify(bulk.patch)}${bulk.progress.failed > 0 && !bulk.progress.running ? ' · R retries the failed' : ''}`,
+					)}
 				</Text>
 			) : null}
-			<Text dimColor wrap="truncate-end">
-				{`    ${'THING'.padEnd(nameWidth)}  VER   ONLINE  DELTA  CHANGED              RESULT`}
-			</Text>
+			<Text dimColor>{fit(titles)}</Text>
 			{rows.map((shadow, index) => {
 				const position = first + index;
 				const item = results.get(keyOf(shadow));
 				const outcome = item?.outcome;
-				const result =
-					item === undefined
-						? ''
-						: item.status !== 'done'
-							? '…'
-							: outcome?.kind === 'accepted'
-								? `✓ v${outcome.version}`
-								: outcome?.kind === 'rejected'
-									? `✗ ${outcome.code} ${outcome.message}`
-									: `? ${outcome?.message ?? ''}`;
+				const line = `${position === cursor ? '▸' : ' '}${selected.has(keyOf(shadow)) ? '[x]' : '[ ]'} ${cells(
+					columns,
+					{
+						name: shadow.thingName,
+						version: String(shadow.version),
+						online:
+							shadow.connected === undefined
+								? '?'
+								: shadow.connected
+									? 'yes'
+									: 'no',
+						delta: String(shadow.deltaKeys),
+						changed: formatTime(shadow.updatedAt),
+					},
+				)} `;
+				const result = resultText(item);
+				const room = width - Array.from(line).length;
 				return (
-					<Text
-						key={keyOf(shadow)}
-						inverse={position === cursor}
-						wrap="truncate-end"
-					>
-						{position === cursor ? '▸' : ' '}
-						{selected.has(keyOf(shadow)) ? '[x]' : '[ ]'}{' '}
-						{shadow.thingName.padEnd(nameWidth)}{' '}
-						{String(shadow.version).padStart(4)}{' '}
-						{(shadow.connected === undefined
-							? '?'
-							: shadow.connected
-								? 'yes'
-								: 'no'
-						).padEnd(6)}{' '}
-						{String(shadow.deltaKeys).padStart(5)}{' '}
-						{formatTime(shadow.updatedAt)}{' '}
-						<Text
-							color={color(
-								outcome?.kind === 'accepted'
-									? 'green'
-									: outcome
-										? 'red'
-										: 'gray',
-							)}
-						>
-							{result}
-						</Text>
+					<Text key={keyOf(shadow)} inverse={position === cursor}>
+						{fit(line)}
+						{room > 0 && result !== '' ? (
+							<Text
+								color={color(
+									outcome?.kind === 'accepted'
+										? 'green'
+										: outcome
+											? 'red'
+											: 'gray',
+								)}
+							>
+								{fitText(result, room)}
+							</Text>
+						) : null}
 					</Text>
 				);
 			})}
 			{fleet.error ? (
-				<Text color={color('red')}>{`✗ ${fleet.error}`}</Text>
+				<Text color={color('red')}>{fit(`✗ ${fleet.error}`)}</Text>
 			) : null}
 		</Box>
 	);

@@ -1,5 +1,7 @@
 /*
-The fleet view in the console, with ink-testing-library and the real local service.
+The fleet view in the console, with ink-testing-library and the real local
+service: the whole flow through the console, and the table's layout at 80
+columns (aligned columns, natural order, long names cut with …).
 */
 import assert from 'node:assert/strict';
 import {after, test} from 'node:test';
@@ -7,9 +9,13 @@ import {cleanup, render} from 'ink-testing-library';
 import {createFleetLister} from '../../source/client/fleet-lister.js';
 import {connectShadowClient} from '../../source/client/shadow-client.js';
 import {createConsoleSession} from '../../source/session/console-session.js';
-import {createFleetSession} from '../../source/session/fleet-session.js';
+import {
+	createFleetSession,
+	type FleetSnapshot,
+} from '../../source/session/fleet-session.js';
 import {App} from '../../source/views/app.js';
 import {ColorContext} from '../../source/views/color.js';
+import {FleetView} from '../../source/views/fleet-view.js';
 import {startTestService} from '../helpers/service.js';
 import {waitForFrame} from '../helpers/wait.js';
 
@@ -91,6 +97,14 @@ test('fleet: filter as you type, select, edit desired of many, see each result, 
 	await press('tempLimit = 90');
 	await frame((f) => f.includes('tempLimit = 90'), 'the typed patch');
 	await press('\r');
+	// The console asks first, saying how many, which filter and what patch.
+	const question = await frame(
+		(f) => f.includes('Send to the desired state of 6 things?'),
+		'the confirmation',
+	);
+	assert.match(question, /patch: \{"tempLimit":90\}/);
+	assert.match(question, /filter: coffee/);
+	await press('y');
 	const done = await frame(
 		(f) => f.includes('6/6 · ok 5 · failed 1'),
 		'the progress and results',
@@ -118,4 +132,95 @@ test('fleet: filter as you type, select, edit desired of many, see each result, 
 			f.includes('"tempLimit": 90'),
 		'the opened thing',
 	);
+});
+
+const longName = `coffee-maker-in-the-basement-lab-${'x'.repeat(60)}`;
+
+test('the table at 80 columns: columns under their titles, natural order, long names cut with …', async (t) => {
+	const service = await startTestService(t);
+	const client = await connectShadowClient({
+		connection: {url: service.mqttUrl},
+	});
+	t.after(async () => client.close());
+	const names = [
+		...Array.from({length: 11}, (_, index) => `brewer-${11 - index}`),
+		longName,
+	];
+	for (const thingName of names)
+		await client.update(
+			{thingName, shadowName: ''},
+			{state: {reported: {connected: thingName !== 'brewer-2'}}},
+		);
+	// brewer-10 has a version two digits wide.
+	for (let version = 2; version <= 12; version++)
+		await client.update(
+			{thingName: 'brewer-10', shadowName: ''},
+			{state: {reported: {step: version}}},
+		);
+	const fleet = createFleetSession({
+		client,
+		list: createFleetLister(service.httpUrl ?? ''),
+	});
+	await fleet.load();
+	const view = (snapshot: FleetSnapshot) => (
+		<ColorContext.Provider value={false}>
+			<FleetView fleet={snapshot} cursor={0} width={80} height={24} />
+		</ColorContext.Provider>
+	);
+	const instance = render(view(fleet.getSnapshot()));
+	t.after(() => {
+		instance.unmount();
+	});
+
+	const check = (frame: string) => {
+		const lines = frame.split('\n').map((line) => line.trimEnd());
+		for (const line of lines)
+			assert.ok(Array.from(line).length <= 80, `longer than 80: ${line}`);
+		const titles = lines.find((line) => line.includes('THING')) ?? '';
+		assert.match(
+			titles,
+			/^ {5}THING +VER ONLINE DELTA CHANGED +RESULT$/,
+			'the titles on one line',
+		);
+		const rows = lines.filter((line) => /\[[ x]\] /.test(line));
+		assert.equal(rows.length, names.length, frame);
+		const column = (title: string) => titles.indexOf(title);
+		for (const row of rows) {
+			// Numbers end where their titles end; the rest start where theirs start.
+			assert.match(row.slice(0, column('VER') + 3), / \d+$/, `VER: ${row}`);
+			assert.match(row.slice(column('ONLINE')), /^(yes|no|\?) /, row);
+			assert.match(row.slice(0, column('DELTA') + 5), / \d+$/, `DELTA: ${row}`);
+			assert.match(
+				row.slice(column('CHANGED')),
+				/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/,
+				`CHANGED: ${row}`,
+			);
+		}
+
+		const shown = rows.map((row) => row.slice(5, column('VER')).trim());
+		assert.deepEqual(
+			shown.slice(0, 11),
+			Array.from({length: 11}, (_, index) => `brewer-${index + 1}`),
+		);
+		const cut = shown[11] ?? '';
+		assert.ok(cut.endsWith('…') && longName.startsWith(cut.slice(0, -1)), cut);
+		return {rows, column};
+	};
+
+	const before = check(instance.lastFrame() ?? '');
+	assert.match(before.rows[9] ?? '', /brewer-10 +12 yes/);
+	assert.match(before.rows[1] ?? '', /brewer-2 +1 no /);
+
+	// Results line up too, cut to the width like everything else.
+	fleet.selectShown();
+	await fleet.bulkUpdate({tempLimit: 90});
+	instance.rerender(view(fleet.getSnapshot()));
+	const frame = await waitForFrame(
+		instance.lastFrame,
+		(f) => f.includes('12/12 · ok 12'),
+		'the results',
+	);
+	const after = check(frame);
+	for (const row of after.rows)
+		assert.match(row.slice(after.column('RESULT')), /^✓ v\d+$/, row);
 });
