@@ -22,10 +22,12 @@ import {ColorContext} from '../views/color.js';
 import {ErrorBoundary} from '../views/error-boundary.js';
 import {UsageError} from './command-error.js';
 import {
-	connectFromFlags,
+	openClientFromFlags,
 	connectionFromFlags,
 	httpCredentialsFromFlags,
 } from './connect-from-flags.js';
+import {checkConsoleFlags} from './console-flags.js';
+import {takeTerminal} from './console-terminal.js';
 import {createExternalEditor} from './external-editor.js';
 import type {Environment} from './run-command.js';
 
@@ -44,9 +46,6 @@ export type ConsoleOptions = {
 	readonly logFile: string | undefined;
 };
 
-const enterAlternateScreen = '\u001B[?1049h';
-const leaveAlternateScreen = '\u001B[?1049l';
-
 /** Runs the console until the user quits; the caller closes the client. */
 export async function runConsoleApp(options: ConsoleOptions): Promise<void> {
 	const {client, environment, log} = options;
@@ -60,10 +59,11 @@ export async function runConsoleApp(options: ConsoleOptions): Promise<void> {
 	});
 	const color =
 		environment.env.NO_COLOR === undefined || environment.env.NO_COLOR === '';
-	// The console draws on the alternate screen, so quitting gives the terminal back as it was.
-	const restore = () => process.stdout.write(leaveAlternateScreen);
-	process.stdout.write(enterAlternateScreen);
-	process.once('exit', restore);
+	const ink: {instance?: ReturnType<typeof render>} = {};
+	const terminal = takeTerminal(process.stdout, {
+		onResume: () => ink.instance?.clear(),
+		onSignal: () => ink.instance?.unmount(),
+	});
 	const instance = render(
 		<ColorContext.Provider value={color}>
 			<ErrorBoundary
@@ -92,24 +92,31 @@ export async function runConsoleApp(options: ConsoleOptions): Promise<void> {
 						? {listNamedShadows: options.listNamedShadows}
 						: {})}
 					editInEditor={createExternalEditor(environment.env)}
+					terminal={terminal}
 				/>
 			</ErrorBoundary>
 		</ColorContext.Provider>,
 		{exitOnCtrlC: false, patchConsole: true},
 	);
+	ink.instance = instance;
 	session.start().catch((error: unknown) => {
 		log.error('console start failed', {error: String(error)});
 	});
-	await instance.waitUntilExit();
-	await session.close();
-	restore();
-	process.off('exit', restore);
+	try {
+		await instance.waitUntilExit();
+	} finally {
+		// Ink is done writing: only then the screen is given back, so no frame is left on it.
+		terminal.restore();
+		await session.close();
+	}
 }
 
 export async function runConsole(
 	flags: FlagValues,
 	environment: Environment,
 ): Promise<number> {
+	// Everything a flag can get wrong is said before the screen opens.
+	checkConsoleFlags(flags);
 	const thingName = flags.thing as string | undefined;
 	if (thingName === undefined)
 		throw new UsageError(
@@ -128,7 +135,8 @@ export async function runConsole(
 		...(logFile ? {file: logFile} : {}),
 		level: (flags.logLevel as LogLevel | undefined) ?? 'info',
 	});
-	const client = await connectFromFlags(flags, environment, log);
+	// The service may not be up yet: the console waits for it (connecting…) instead of exiting.
+	const client = await openClientFromFlags(flags, environment, log);
 	try {
 		await runConsoleApp({
 			client,

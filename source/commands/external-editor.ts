@@ -1,27 +1,22 @@
 /*
-Editing a whole section in $VISUAL or $EDITOR: the section goes to a temporary
-file, the editor gets the terminal, and what is saved is parsed like a typed
-patch. An invalid file is reported with its position and nothing is sent.
+Editing a section's text in $VISUAL or $EDITOR: the text goes to a temporary
+file (owner-only), the editor gets the terminal, and what the file holds
+afterwards comes back, also when the editor failed, so that nothing written
+is lost (editor-flow.ts decides what to do with it).
 */
 import {spawnSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import type {Section} from '../session/console-session.js';
-import {parseEdit} from '../session/parse-edit.js';
-import type {JsonObject} from '../shadow/json.js';
-import type {EditResult} from '../views/app.js';
+import type {EditInEditor, EditorOutcome} from '../views/editor-flow.js';
 
-export function createExternalEditor(
-	env: NodeJS.ProcessEnv,
-): (section: Section, current: JsonObject) => EditResult {
+export function createExternalEditor(env: NodeJS.ProcessEnv): EditInEditor {
 	const editor = env.VISUAL ?? env.EDITOR ?? 'vi';
-	return (section, current) => {
+	return (section, text): EditorOutcome => {
 		const dir = mkdtempSync(join(tmpdir(), 'shadow-tui-edit-'));
 		const file = join(dir, `${section}.json`);
 		try {
-			const before = `${JSON.stringify(current, undefined, 2)}\n`;
-			writeFileSync(file, before, {mode: 0o600});
+			writeFileSync(file, text, {mode: 0o600});
 			// $EDITOR may carry arguments ("code -w"), so it goes through the shell.
 			const result = spawnSync(`${editor} "${file}"`, {
 				stdio: 'inherit',
@@ -29,19 +24,19 @@ export function createExternalEditor(
 			});
 			if (result.error)
 				return {
-					ok: false,
+					kind: 'failed',
 					error: `cannot run ${editor}: ${result.error.message}`,
 				};
+			const after = readFileSync(file, 'utf8');
 			if (result.status !== 0)
 				return {
-					ok: false,
-					error: `${editor} exited with code ${String(result.status)}`,
+					kind: 'failed',
+					error: `${editor} exited with ${result.status === null ? `signal ${String(result.signal)}` : `code ${result.status}`}`,
+					...(after === text ? {} : {text: after}),
 				};
-			const after = readFileSync(file, 'utf8');
-			if (after === before) return undefined;
-			const parsed = parseEdit(after.trim() === '' ? '{}' : after);
-			if (!parsed.ok) return {ok: false, error: parsed.error};
-			return {ok: true, value: parsed.patch};
+			return after === text
+				? {kind: 'unchanged'}
+				: {kind: 'saved', text: after};
 		} finally {
 			rmSync(dir, {recursive: true, force: true});
 		}

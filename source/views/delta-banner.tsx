@@ -3,16 +3,24 @@ import type {DeviceView} from '../session/console-session.js';
 import {useColor} from './color.js';
 
 /** The device role's incoming delta, where it cannot be missed. */
-export function DeltaBanner({device}: {readonly device: DeviceView}) {
+export function DeltaBanner({
+	device,
+	width,
+}: {
+	readonly device: DeviceView;
+	readonly width: number;
+}) {
 	const color = useColor();
 	const {pending, lastDelta} = device;
 	if (pending) {
 		return (
-			<Box>
-				<Text bold inverse color={color('yellow')}>
-					{` ! delta v${pending.version} ${JSON.stringify(pending.delta)} `}
+			<Box width={width} height={1} overflow="hidden">
+				<Text wrap="truncate-end">
+					<Text> a accept · x decline </Text>
+					<Text bold inverse color={color('yellow')}>
+						{` ! delta v${pending.version} ${JSON.stringify(pending.delta)} `}
+					</Text>
 				</Text>
-				<Text> a accept · x decline</Text>
 			</Box>
 		);
 	}

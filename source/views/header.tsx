@@ -9,9 +9,10 @@ export function formatTime(epochSeconds: number): string {
 		.slice(0, 19);
 }
 
-type Props = {readonly snapshot: ConsoleSnapshot};
+type Props = {readonly snapshot: ConsoleSnapshot; readonly width: number};
 
-export function Header({snapshot}: Props) {
+/** Thing, shadow, role and version on one line, cut with … when narrow. */
+export function Header({snapshot, width}: Props) {
 	const color = useColor();
 	const {address, role, shadow} = snapshot;
 	const shadowName =
@@ -21,19 +22,24 @@ export function Header({snapshot}: Props) {
 	const version = shadow
 		? `v${shadow.version}`
 		: shadow === null
-			? 'no shadow yet'
+			? snapshot.deleted
+				? `deleted at v${snapshot.deleted.version}`
+				: 'no shadow'
 			: 'loading…';
+	// A shadow without metadata (an empty one) has no time of change to show.
+	const changed =
+		shadow && shadow.changedAt > 0
+			? ` · changed ${formatTime(shadow.changedAt)}`
+			: '';
 	return (
-		<Box>
-			<Text bold color={color('cyan')}>
-				{address.thingName}
-			</Text>
-			<Text>
-				{' '}
-				{shadowName} · role{' '}
-				<Text bold>{role === 'app' ? 'app' : 'device'}</Text> · {version}
-				{shadow ? ` · changed ${formatTime(shadow.changedAt)}` : ''}
-				{snapshot.busy ? ' · …' : ''}
+		<Box width={width} height={1} overflow="hidden">
+			<Text wrap="truncate-end">
+				<Text bold color={color('cyan')}>
+					{address.thingName}
+				</Text>
+				{` ${shadowName} · role `}
+				<Text bold>{role === 'app' ? 'app' : 'device'}</Text>
+				{` · ${version}${changed}${snapshot.busy ? ' · …' : ''}`}
 			</Text>
 		</Box>
 	);

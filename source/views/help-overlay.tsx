@@ -1,86 +1,96 @@
+/*
+Help: every key of every mode, from the keymap (the mode help was opened
+from comes first), scrolled with ↑↓ PgUp PgDn and searched with /. Each line
+is cut with … at the width, never wrapped, so the overlay keeps its height.
+*/
 import {Box, Text} from 'ink';
-import type {KeyHint} from './key-bar.js';
+import {helpLines, type HelpLine, type ModeKind} from './keymap.js';
+import type {LineState} from './line-edit.js';
+import {LineView} from './line-input.js';
 
-export const allKeys: readonly (readonly [string, readonly KeyHint[]])[] = [
-	[
-		'everywhere',
-		[
-			['?', 'this help (Esc closes)'],
-			['q, Ctrl-C', 'quit'],
-			['Esc', 'close, cancel'],
-		],
-	],
-	[
-		'shadow',
-		[
-			['Tab, 1 2 3', 'focus (or show) desired, reported, delta'],
-			['↑ ↓, j k', 'scroll the focused pane'],
-			['PgUp PgDn', 'scroll a page'],
-			['e', 'edit a line: desired (app) or reported (device)'],
-			['d', 'edit desired (also in the device role)'],
-			['E', 'edit the whole section in $EDITOR'],
-			['v', 'edits carry their version (409 on a concurrent change) on/off'],
-			['g', 'get the shadow again'],
-			['r', 'switch role: app / device'],
-			['h', 'version history'],
-			['t', 'switch thing'],
-			['s', 'switch named shadow'],
-			['f', 'fleet: every thing, filter, select, edit many'],
-			['a, x', 'device role with --apply confirm: accept or decline the delta'],
-		],
-	],
-	[
-		'fleet (f)',
-		[
-			['↑ ↓, space', 'move, select'],
-			['a, n', 'select all shown, none'],
-			['/', 'filter: a name as you type, or a query (Enter)'],
-			['e', 'edit desired of every selected thing'],
-			['R', 'retry the failed'],
-			['Enter, Esc', 'open the thing, back'],
-		],
-	],
-	[
-		'history',
-		[
-			['↑ ↓', 'select a version'],
-			['Enter', 'diff / whole document'],
-			['Esc, h', 'back'],
-		],
-	],
-	[
-		'editing',
-		[
-			[
-				'Enter',
-				'send ({"lights":"off"} or lights = "off"; light = null removes)',
-			],
-			['Esc', 'cancel, nothing is sent'],
-		],
-	],
-];
+export type HelpState = {
+	readonly from: ModeKind;
+	readonly scroll: number;
+	readonly search: LineState;
+	/** True while / is being typed. */
+	readonly searching: boolean;
+};
 
-export function HelpOverlay({height}: {readonly height: number}) {
-	const lines = allKeys.flatMap(([mode, keys]) => [
-		{heading: mode, key: '', action: ''},
-		...keys.map(([key, action]) => ({heading: '', key, action})),
-	]);
+/** The lines help shows for a search (all of them for none). */
+export function shownHelpLines(from: ModeKind, search: string): HelpLine[] {
+	const lines = helpLines(from);
+	const wanted = search.trim().toLowerCase();
+	if (wanted === '') return lines;
+	const matches = (line: HelpLine) =>
+		`${line.keys ?? ''} ${line.words ?? ''}`.toLowerCase().includes(wanted);
+	// A heading stays when one of its keys matches.
+	return lines.filter(
+		(line, index) =>
+			matches(line) ||
+			(line.heading !== undefined &&
+				lines
+					.slice(index + 1, nextHeading(lines, index + 1))
+					.some((key) => matches(key))),
+	);
+}
+
+function nextHeading(lines: readonly HelpLine[], from: number): number {
+	const index = lines.findIndex(
+		(line, at) => at >= from && line.heading !== undefined,
+	);
+	return index === -1 ? lines.length : index;
+}
+
+/** Rows of help lines in a body of `height`: a title row and a row for the search. */
+export function helpPageRows(height: number): number {
+	return Math.max(1, height - 2);
+}
+
+export function HelpOverlay({
+	state,
+	width,
+	height,
+}: {
+	readonly state: HelpState;
+	readonly width: number;
+	readonly height: number;
+}) {
+	const lines = shownHelpLines(state.from, state.search.value);
+	const rows = helpPageRows(height);
+	const scroll = Math.max(0, Math.min(state.scroll, lines.length - rows));
+	const page = lines.slice(scroll, scroll + rows);
+	const more = scroll + rows < lines.length;
+	const keyColumn = Math.min(24, Math.floor(width / 3));
 	return (
-		<Box flexDirection="column" height={height}>
-			<Text bold inverse>
-				{'  keys'}
+		<Box flexDirection="column" height={height} width={width}>
+			<Text bold inverse wrap="truncate-end">
+				{`  keys  ${scroll + 1}-${scroll + page.length} of ${lines.length}${more ? ' (↓ more)' : ''}`}
 			</Text>
-			{lines.slice(0, height - 1).map((line, index) =>
-				line.heading ? (
-					<Text key={index} bold>
-						{line.heading}
-					</Text>
-				) : (
+			{page.map((line, index) =>
+				line.heading === undefined ? (
 					<Text key={index} wrap="truncate-end">
 						{'  '}
-						{line.key.padEnd(12)} {line.action}
+						{(line.keys ?? '').padEnd(keyColumn)} {line.words}
+					</Text>
+				) : (
+					<Text key={index} bold wrap="truncate-end">
+						{line.heading}
 					</Text>
 				),
+			)}
+			{state.searching || state.search.value !== '' ? (
+				<Box>
+					<Text bold>search/ </Text>
+					<LineView
+						line={state.search}
+						width={width - 9}
+						placeholder="words or a key"
+					/>
+				</Box>
+			) : (
+				<Text dimColor wrap="truncate-end">
+					/ searches · Esc closes
+				</Text>
 			)}
 		</Box>
 	);

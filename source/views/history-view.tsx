@@ -21,6 +21,9 @@ export function summarize(
 	entry: HistoryEntry,
 	before: HistoryEntry | undefined,
 ): string {
+	if (entry.kind === 'deleted')
+		return `deleted (v${entry.version} was the last)`;
+	if (before?.kind === 'deleted') return 'created again after the delete';
 	if (!before || before.version !== entry.version - 1) {
 		const keys =
 			Object.keys(entry.state.desired ?? {}).length +
@@ -72,11 +75,12 @@ export function HistoryView({history, selected, show, width, height}: Props) {
 				const position = first + index;
 				return (
 					<Text
-						key={row.version}
+						key={row.key}
 						inverse={position === selected}
 						wrap="truncate-end"
 					>
-						{position === selected ? '▸' : ' '} v{row.version}{' '}
+						{position === selected ? '▸' : ' '}{' '}
+						{row.kind === 'deleted' ? 'deleted' : `v${row.version}`}{' '}
 						{formatTime(row.at)} {summarize(row, history[position + 1])}
 					</Text>
 				);

@@ -1,30 +1,22 @@
 import {Box, Text} from 'ink';
 import {useColor} from './color.js';
+import type {BarHint} from './keymap.js';
 
-export type KeyHint = readonly [key: string, action: string];
+export type KeyHint = BarHint;
 
-type Props = {readonly hints: readonly KeyHint[]; readonly width: number};
+type Props = {readonly hints: readonly BarHint[]; readonly width: number};
 
-/** The keys of the current mode, as many as fit on one line. */
+/** The keys of the current mode that fit one line (keymap.ts chooses them). */
 export function KeyBar({hints, width}: Props) {
 	const color = useColor();
-	const shown: KeyHint[] = [];
-	let used = 0;
-	for (const hint of hints) {
-		const size = hint[0].length + hint[1].length + 3;
-		if (used + size > width) break;
-		shown.push(hint);
-		used += size;
-	}
-
 	return (
-		<Box>
-			{shown.map(([key, action]) => (
-				<Text key={key}>
+		<Box width={width} height={1} overflow="hidden">
+			{hints.map(([key, action]) => (
+				<Text key={key} wrap="truncate-end">
 					<Text inverse color={color('cyan')}>
 						{key}
 					</Text>
-					<Text> {action} </Text>
+					<Text>{` ${action} `}</Text>
 				</Text>
 			))}
 		</Box>

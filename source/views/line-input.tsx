@@ -1,22 +1,12 @@
 /*
-A one-line text input that draws only the part of its value that fits,
-around the cursor. Ink measures every character it is given on every frame
-(a 120 KB line costs seconds per frame, and a paste arrives as many chunks),
-so a pasted megabyte must never reach a <Text> whole, while ink-text-input
-draws its whole value. Keys as in ink-text-input: ← → move, Home End jump,
-Backspace and Delete remove before the cursor, Enter submits.
+A one-line input drawn as only the part of its value that fits, around the
+cursor. Ink measures every character it is given on every frame (a 120 KB
+line costs seconds per frame), so a pasted megabyte must never reach a
+<Text> whole. The keys that edit it are line-edit.ts's, dispatched by the
+console's one keyboard (use-keys.ts).
 */
-import {Text, useInput} from 'ink';
-import {useEffect, useRef, useState} from 'react';
-
-type Props = {
-	readonly value: string;
-	/** Columns the input may use. */
-	readonly width: number;
-	readonly placeholder: string;
-	readonly onChange: (value: string) => void;
-	readonly onSubmit: () => void;
-};
+import {Text} from 'ink';
+import type {LineState} from './line-edit.js';
 
 export type InputWindow = {
 	readonly before: string;
@@ -57,88 +47,24 @@ export function inputWindow(
 	};
 }
 
-type Edit = {
-	readonly value: string;
-	readonly cursor: number;
-};
-
-/** Values this input produced that a lagging render may still show; a few chunks at most. */
-const rememberedValues = 32;
-
-export function LineInput({
-	value,
+/** The line being edited, drawn in `width` columns around its cursor. */
+export function LineView({
+	line,
 	width,
 	placeholder,
-	onChange,
-	onSubmit,
-}: Props) {
-	// Keys can arrive faster than renders (a paste in chunks, typeahead over SSH), and the
-	// handler that receives them may be an older render's: each key edits the value the previous
-	// key left. Only a value this input never produced (the prompt opened, a name picked) was set
-	// from outside; it replaces the edit, with the cursor at its end.
-	const latest = useRef<Edit | undefined>(undefined);
-	const produced = useRef<string[]>([]);
-	const [shown, setShown] = useState<Edit | undefined>(undefined);
-	const cursor = shown?.value === value ? shown.cursor : value.length;
-	useEffect(() => {
-		// The render caught up with the edits: older values are no longer ours to build on.
-		if (latest.current?.value === value) produced.current = [value];
-	}, [value]);
-
-	useInput((input, key) => {
-		if (
-			key.upArrow ||
-			key.downArrow ||
-			key.tab ||
-			key.escape ||
-			key.ctrl ||
-			key.meta
-		)
-			return;
-		if (key.return) {
-			onSubmit();
-			return;
-		}
-
-		const mine = latest.current;
-		const ours =
-			mine !== undefined &&
-			(mine.value === value || produced.current.includes(value));
-		const from = ours ? mine : {value, cursor: value.length};
-		if (!ours) produced.current = [value];
-		const was = from.value;
-		let next = was;
-		let at = from.cursor;
-		if (key.leftArrow) at = Math.max(0, at - 1);
-		else if (key.rightArrow) at = Math.min(was.length, at + 1);
-		else if (key.home) at = 0;
-		else if (key.end) at = was.length;
-		else if (key.backspace || key.delete) {
-			if (at > 0) {
-				next = was.slice(0, at - 1) + was.slice(at);
-				at--;
-			}
-		} else if (input !== '') {
-			next = was.slice(0, at) + input + was.slice(at);
-			at += input.length;
-		}
-
-		const edit = {value: next, cursor: at};
-		latest.current = edit;
-		produced.current.push(next);
-		if (produced.current.length > rememberedValues) produced.current.shift();
-		setShown(edit);
-		if (next !== was) onChange(next);
-	});
-
-	if (value === '')
+}: {
+	readonly line: LineState;
+	readonly width: number;
+	readonly placeholder: string;
+}) {
+	if (line.value === '')
 		return (
 			<Text wrap="truncate-end">
 				<Text inverse>{placeholder.slice(0, 1) || ' '}</Text>
 				<Text dimColor>{placeholder.slice(1, Math.max(1, width))}</Text>
 			</Text>
 		);
-	const window = inputWindow(value, cursor, width);
+	const window = inputWindow(line.value, line.cursor, width);
 	return (
 		<Text wrap="truncate-end">
 			{window.before}

@@ -2,16 +2,18 @@ import {Box, Text} from 'ink';
 import type {ConsoleSnapshot} from '../session/console-session.js';
 import {useColor} from './color.js';
 
-type Props = {readonly snapshot: ConsoleSnapshot};
+type Props = {readonly snapshot: ConsoleSnapshot; readonly width: number};
 
-const connectionColor = {
+const connectionColor: Readonly<Record<string, 'green' | 'yellow' | 'red'>> = {
 	connected: 'green',
+	connecting: 'yellow',
 	reconnecting: 'yellow',
 	offline: 'red',
 	closed: 'red',
-} as const;
+};
 
-export function StatusBar({snapshot}: Props) {
+/** The console's own connection and the device's presence, on one line. */
+export function StatusBar({snapshot, width}: Props) {
 	const color = useColor();
 	const {connection, deviceOnline, lockVersion} = snapshot;
 	const device =
@@ -20,22 +22,28 @@ export function StatusBar({snapshot}: Props) {
 			: deviceOnline
 				? 'device: online'
 				: 'device: offline';
+	const status = `${connection.status === 'connecting' ? 'connecting…' : connection.status}${connection.error ? ` (${connection.error})` : ''}`;
 	return (
-		<Box>
-			<Text color={color(connectionColor[connection.status])}>
-				● {connection.status}
-			</Text>
-			<Text> {connection.url} · </Text>
-			<Text
-				color={color(
-					deviceOnline === undefined ? 'gray' : deviceOnline ? 'green' : 'red',
-				)}
-			>
-				{device}
-			</Text>
-			<Text dimColor>
-				{' '}
-				· edits {lockVersion ? 'locked to version' : 'unlocked'}
+		<Box width={width} height={1} overflow="hidden">
+			<Text wrap="truncate-end">
+				<Text color={color(connectionColor[connection.status] ?? 'yellow')}>
+					● {status}
+				</Text>
+				{` ${connection.url} · `}
+				<Text
+					color={color(
+						deviceOnline === undefined
+							? 'gray'
+							: deviceOnline
+								? 'green'
+								: 'red',
+					)}
+				>
+					{device}
+				</Text>
+				<Text dimColor>
+					{` · edits ${lockVersion ? 'locked to version' : 'unlocked'}`}
+				</Text>
 			</Text>
 		</Box>
 	);

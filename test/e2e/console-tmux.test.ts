@@ -5,41 +5,19 @@ applies it, and both show the new version. tmux comes from Debian (.ci/run
 installs it).
 */
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
 import {writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {test, type TestContext} from 'node:test';
-import {cliPath} from '../helpers/cli.js';
 import {startServe} from '../helpers/serve-process.js';
 import {temporaryDirectory} from '../helpers/service.js';
-
-function tmux(...args: string[]): string {
-	return execFileSync('tmux', ['-L', 'shadow-tui-test', ...args], {
-		encoding: 'utf8',
-	});
-}
-
-function screen(name: string, escapes = false): string {
-	return tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', name);
-}
-
-async function waitForScreen(
-	name: string,
-	predicate: (text: string) => boolean,
-	what: string,
-	timeoutMs = 15_000,
-): Promise<string> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const text = screen(name);
-		if (predicate(text)) return text;
-		if (Date.now() > deadline)
-			throw new Error(
-				`timed out waiting for ${what} in ${name}; screen:\n${text}`,
-			);
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-}
+import {
+	cliCommand,
+	openTerminal,
+	screen,
+	sessionExists,
+	tmux,
+	waitForScreen,
+} from '../helpers/tmux.js';
 
 function open(
 	t: TestContext,
@@ -47,28 +25,7 @@ function open(
 	args: string[],
 	env: Record<string, string> = {},
 ): void {
-	const exports = Object.entries(env)
-		.map(([key, value]) => `${key}=${value} `)
-		.join('');
-	// The test runner sets FORCE_COLOR=0 for ink-testing-library; a user's terminal does not.
-	const command = `env -u FORCE_COLOR ${exports}${process.execPath} ${cliPath} ${args.map((arg) => `'${arg}'`).join(' ')}`;
-	tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', command);
-	t.after(() => {
-		try {
-			tmux('kill-session', '-t', name);
-		} catch {
-			// Already gone: the console quit.
-		}
-	});
-}
-
-function sessionExists(name: string): boolean {
-	try {
-		tmux('has-session', '-t', name);
-		return true;
-	} catch {
-		return false;
-	}
+	openTerminal(t, name, cliCommand(args, env));
 }
 
 test('an app console changes desired; a device console applies it; both show the new version', async (t) => {
@@ -96,12 +53,14 @@ test('an app console changes desired; a device console applies it; both show the
 		(text) => text.includes('role app'),
 		'the app console',
 	);
+	// A device-role console acts as a device: it creates the shadow with connected: true (v1).
 	await waitForScreen(
 		'device',
 		(text) =>
-			text.includes('role device') && text.includes('waiting for deltas'),
+			text.includes('role device · v1') && text.includes('waiting for deltas'),
 		'the device console',
 	);
+	await waitForScreen('app', (text) => text.includes('· v1'), 'the app at v1');
 
 	tmux('send-keys', '-t', 'app', 'e');
 	await waitForScreen(
@@ -113,24 +72,24 @@ test('an app console changes desired; a device console applies it; both show the
 	tmux('send-keys', '-t', 'app', 'Enter');
 	await waitForScreen(
 		'app',
-		(text) => text.includes('✓ desired updated: version 1'),
+		(text) => text.includes('✓ desired updated: version 2'),
 		'the accepted edit',
 	);
 
 	const device = await waitForScreen(
 		'device',
 		(text) =>
-			/» delta v1 \{"lights":"off"\}: applied/.test(text) &&
-			text.includes('v2'),
+			/» delta v2 \{"lights":"off"\}: applied/.test(text) &&
+			text.includes('v3'),
 		'the applied delta',
 	);
-	assert.match(device, /role device · v2/);
+	assert.match(device, /role device · v3/);
 	const app = await waitForScreen(
 		'app',
-		(text) => text.includes('· v2 ·'),
+		(text) => text.includes('· v3 ·'),
 		'the new version in the app',
 	);
-	assert.match(app, /role app · v2/);
+	assert.match(app, /role app · v3/);
 	tmux('send-keys', '-t', 'app', '3');
 	await waitForScreen(
 		'app',

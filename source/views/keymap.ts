@@ -1,0 +1,376 @@
+/*
+Every key of the console, in one table: per mode, the keys, the action they
+run and the words that say what it does. The same table dispatches a key,
+draws the key bar (the most useful keys that fit the width) and fills the
+help overlay, so what help says is what a key does.
+*/
+
+export type ModeKind =
+	| 'panes'
+	| 'edit'
+	| 'thing'
+	| 'shadow'
+	| 'help'
+	| 'history'
+	| 'fleet'
+	| 'fleet-filter'
+	| 'fleet-edit'
+	| 'confirm';
+
+export type Binding = {
+	/** Key names as keys.ts names them ('q', 'Enter', 'C-c', 'Up'). */
+	readonly keys: readonly string[];
+	readonly action: string;
+	readonly words: string;
+	/** Place in the key bar, lowest first; absent: help only. */
+	readonly bar?: number;
+};
+
+export type ModeKeys = {
+	/** The heading in help. */
+	readonly title: string;
+	readonly bindings: readonly Binding[];
+	/** A prompt: keys no binding takes edit its line (line-edit.ts). */
+	readonly prompt?: boolean;
+};
+
+const help: Binding = {
+	keys: ['?', 'F1'],
+	action: 'help',
+	words: 'help: every key (↑↓ scroll, / search)',
+	bar: 0,
+};
+const promptHelp: Binding = {
+	keys: ['F1'],
+	action: 'help',
+	words: 'help (? types a ?)',
+	bar: 9,
+};
+const quit: Binding = {keys: ['q'], action: 'quit', words: 'quit', bar: 90};
+const interrupt: Binding = {
+	keys: ['C-c'],
+	action: 'quit',
+	words: 'quit (in a prompt: cancel it; a second Ctrl-C quits)',
+};
+const promptKeys: readonly Binding[] = [
+	{keys: ['Enter'], action: 'submit', words: 'send', bar: 1},
+	{
+		keys: ['Esc', 'C-c'],
+		action: 'cancel',
+		words: 'cancel, nothing is sent',
+		bar: 2,
+	},
+	promptHelp,
+	{keys: ['C-a', 'Home'], action: 'line', words: 'start of line'},
+	{keys: ['C-e', 'End'], action: 'line', words: 'end of line'},
+	{
+		keys: ['M-b', 'M-f', 'C-Left', 'C-Right'],
+		action: 'line',
+		words: 'word left, right',
+	},
+	{keys: ['C-u', 'C-k'], action: 'line', words: 'cut to start, to end'},
+	{keys: ['C-w', 'M-Backspace'], action: 'line', words: 'cut the word before'},
+	{
+		keys: ['Backspace', 'Delete'],
+		action: 'line',
+		words: 'remove before, under the cursor',
+	},
+];
+
+export const keymap: Readonly<Record<ModeKind, ModeKeys>> = {
+	panes: {
+		title: 'shadow',
+		bindings: [
+			help,
+			{
+				keys: ['a'],
+				action: 'accept',
+				words: 'device role, --apply confirm: accept the delta',
+				bar: -2,
+			},
+			{
+				keys: ['x'],
+				action: 'decline',
+				words: 'device role, --apply confirm: decline the delta',
+				bar: -1,
+			},
+			{
+				keys: ['e'],
+				action: 'edit-own',
+				words: 'edit a line: desired (app role) or reported (device role)',
+				bar: 1,
+			},
+			{
+				keys: ['d'],
+				action: 'edit-desired',
+				words: 'edit desired (in the device role too)',
+				bar: 2,
+			},
+			{
+				keys: ['b'],
+				action: 'edit-both',
+				words:
+					'edit desired and reported together (desired.k = v, reported.k = v)',
+			},
+			{
+				keys: ['E'],
+				action: 'editor',
+				words: 'edit in $EDITOR: the whole section',
+				bar: 5,
+			},
+			{keys: ['r'], action: 'role', words: 'switch role: app / device', bar: 3},
+			{
+				keys: ['h'],
+				action: 'history',
+				words: 'history: every version seen, with diffs',
+				bar: 4,
+			},
+			{keys: ['t'], action: 'thing', words: 'thing: open another', bar: 6},
+			{
+				keys: ['s'],
+				action: 'shadow',
+				words: 'shadow: open a named one',
+				bar: 7,
+			},
+			{
+				keys: ['f'],
+				action: 'fleet',
+				words: 'fleet: every thing, filter, select, edit many',
+				bar: 8,
+			},
+			{keys: ['g'], action: 'refresh', words: 'get the shadow again'},
+			{keys: ['m'], action: 'message', words: 'the last message in full'},
+			{
+				keys: ['v'],
+				action: 'lock',
+				words: 'edits carry their version (409 on a concurrent change): on/off',
+			},
+			{
+				keys: ['Tab', 'Right'],
+				action: 'next-pane',
+				words: 'pane: the next one',
+				bar: 10,
+			},
+			{
+				keys: ['S-Tab', 'Left'],
+				action: 'previous-pane',
+				words: 'previous pane',
+			},
+			{
+				keys: ['1', '2', '3'],
+				action: 'pane',
+				words: 'desired, reported, delta pane',
+			},
+			{keys: ['Up', 'k'], action: 'up', words: 'scroll the pane up'},
+			{keys: ['Down', 'j'], action: 'down', words: 'scroll the pane down'},
+			{keys: ['PgUp'], action: 'page-up', words: 'scroll a page up'},
+			{keys: ['PgDn'], action: 'page-down', words: 'scroll a page down'},
+			quit,
+			interrupt,
+		],
+	},
+	edit: {title: 'editing a line', prompt: true, bindings: promptKeys},
+	thing: {title: 'thing prompt (t)', prompt: true, bindings: promptKeys},
+	shadow: {
+		title: 'named shadow prompt (s)',
+		prompt: true,
+		bindings: [
+			{
+				keys: ['Up', 'Down'],
+				action: 'pick',
+				words: 'pick a listed shadow',
+				bar: 0,
+			},
+			...promptKeys,
+		],
+	},
+	'fleet-filter': {
+		title: 'fleet filter (/)',
+		prompt: true,
+		bindings: promptKeys,
+	},
+	'fleet-edit': {title: 'fleet edit (e)', prompt: true, bindings: promptKeys},
+	help: {
+		title: 'help',
+		bindings: [
+			{
+				keys: ['Esc', '?', 'q', 'F1'],
+				action: 'close',
+				words: 'close help',
+				bar: 0,
+			},
+			{keys: ['Up', 'k'], action: 'up', words: 'scroll up', bar: 1},
+			{keys: ['Down', 'j'], action: 'down', words: 'scroll down', bar: 2},
+			{keys: ['PgUp', 'PgDn'], action: 'page', words: 'scroll a page'},
+			{keys: ['Home', 'End'], action: 'ends', words: 'top, bottom'},
+			{
+				keys: ['/'],
+				action: 'search',
+				words: 'search (Enter keeps it, Esc clears)',
+				bar: 3,
+			},
+			interrupt,
+		],
+	},
+	history: {
+		title: 'history (h)',
+		bindings: [
+			help,
+			{keys: ['Up', 'k'], action: 'newer', words: 'newer version', bar: 1},
+			{keys: ['Down', 'j'], action: 'older', words: 'older version', bar: 2},
+			{
+				keys: ['Enter'],
+				action: 'toggle',
+				words: 'diff / whole document',
+				bar: 3,
+			},
+			{keys: ['Esc', 'h'], action: 'back', words: 'back to the panes', bar: 4},
+			quit,
+			interrupt,
+		],
+	},
+	fleet: {
+		title: 'fleet (f)',
+		bindings: [
+			help,
+			{keys: ['Space'], action: 'toggle', words: 'select / unselect', bar: 1},
+			{
+				keys: ['a'],
+				action: 'select-shown',
+				words: 'select every shown thing',
+				bar: 2,
+			},
+			{keys: ['n'], action: 'select-none', words: 'select none', bar: 3},
+			{
+				keys: ['/'],
+				action: 'filter',
+				words: 'filter: a name as you type, or a query (Enter)',
+				bar: 4,
+			},
+			{
+				keys: ['e'],
+				action: 'edit',
+				words: 'edit desired of the selected shown things (asks first)',
+				bar: 5,
+			},
+			{keys: ['R'], action: 'retry', words: 'retry the failed', bar: 7},
+			{keys: ['g'], action: 'reload', words: 'list again'},
+			{keys: ['Enter'], action: 'open', words: 'open the thing', bar: 6},
+			{keys: ['Up', 'k'], action: 'up', words: 'move up'},
+			{keys: ['Down', 'j'], action: 'down', words: 'move down'},
+			{keys: ['PgUp'], action: 'page-up', words: 'a page up'},
+			{keys: ['PgDn'], action: 'page-down', words: 'a page down'},
+			{keys: ['Esc'], action: 'back', words: 'back to the panes', bar: 8},
+			quit,
+			interrupt,
+		],
+	},
+	confirm: {
+		title: 'confirming',
+		bindings: [
+			{keys: ['y', 'Enter'], action: 'yes', words: 'yes, go on', bar: 1},
+			{keys: ['n', 'Esc'], action: 'no', words: 'no, nothing is sent', bar: 2},
+			promptHelp,
+			interrupt,
+		],
+	},
+};
+
+/** The binding a key name runs in a mode, if any. */
+export function bindingFor(mode: ModeKind, key: string): Binding | undefined {
+	return keymap[mode].bindings.find(
+		(binding) => binding.action !== 'line' && binding.keys.includes(key),
+	);
+}
+
+/** How help and the key bar write a key name. */
+export function keyLabel(key: string): string {
+	const names: Record<string, string> = {
+		Up: '↑',
+		Down: '↓',
+		Left: '←',
+		Right: '→',
+		Space: 'space',
+		'S-Tab': 'Shift-Tab',
+		'C-Left': 'Ctrl-←',
+		'C-Right': 'Ctrl-→',
+		'M-Backspace': 'Alt-Backspace',
+	};
+	const known = names[key];
+	if (known) return known;
+	if (key.startsWith('C-')) return `Ctrl-${key.slice(2).toUpperCase()}`;
+	if (key.startsWith('M-')) return `Alt-${key.slice(2).toUpperCase()}`;
+	return key;
+}
+
+export type BarHint = readonly [keys: string, words: string];
+
+/** The key bar of a mode: its keys in bar order, as many as fit `width`; help first. */
+export function barHints(
+	mode: ModeKind,
+	width: number,
+	options: {
+		readonly available?: (binding: Binding) => boolean;
+		/** Words the bar should use instead of the table's (edit desired / edit reported). */
+		readonly words?: (binding: Binding) => string | undefined;
+	} = {},
+): BarHint[] {
+	const hints = keymap[mode].bindings
+		.filter(
+			(binding) =>
+				binding.bar !== undefined && (options.available?.(binding) ?? true),
+		)
+		.sort((a, b) => (a.bar ?? 0) - (b.bar ?? 0))
+		.map((binding): BarHint => [
+			keyLabel(binding.keys[0] ?? ''),
+			options.words?.(binding) ?? shortWords(binding.words),
+		]);
+	const shown: BarHint[] = [];
+	let used = 0;
+	for (const hint of hints) {
+		const size = hint[0].length + hint[1].length + 2;
+		if (used + size > width) break;
+		shown.push(hint);
+		used += size;
+	}
+
+	return shown;
+}
+
+/** The bar's words: up to the first colon or parenthesis (help has the rest). */
+function shortWords(words: string): string {
+	return words.split(/[:(]/)[0]?.trim() ?? words;
+}
+
+export type HelpLine = {
+	readonly heading?: string;
+	readonly keys?: string;
+	readonly words?: string;
+};
+
+/** Every key of every mode, as help lists them: the current mode first. */
+export function helpLines(first: ModeKind): HelpLine[] {
+	const order = [
+		first,
+		...(Object.keys(keymap) as ModeKind[]).filter((kind) => kind !== first),
+	];
+	const seen = new Set<string>();
+	const lines: HelpLine[] = [];
+	for (const kind of order) {
+		const {title, bindings} = keymap[kind];
+		// Prompts share their keys: list them once.
+		const signature = bindings.map((binding) => binding.words).join('|');
+		if (seen.has(signature)) continue;
+		seen.add(signature);
+		lines.push({
+			heading: kind === 'edit' ? 'prompts (editing, thing, filter…)' : title,
+		});
+		for (const binding of bindings)
+			lines.push({
+				keys: binding.keys.map(keyLabel).join(', '),
+				words: binding.words,
+			});
+	}
+
+	return lines;
+}

@@ -1,0 +1,77 @@
+/*
+What the console is doing: the panes, a prompt, help, history, the fleet or
+a question. A mode is a value held in a ref by the app, so keys that arrive
+between renders see the mode the previous key left.
+*/
+import type {Section} from '../session/console-session.js';
+import type {HelpState} from './help-overlay.js';
+import type {ModeKind} from './keymap.js';
+import type {LineState} from './line-edit.js';
+
+/** What an edit line writes: one section, or desired and reported at once. */
+export type EditTarget = Section | 'both';
+
+export type Mode =
+	| {readonly kind: 'panes'}
+	| {
+			readonly kind: 'edit';
+			readonly target: EditTarget;
+			readonly baseVersion: number | undefined;
+			readonly line: LineState;
+			readonly error?: string;
+	  }
+	| {readonly kind: 'thing'; readonly line: LineState; readonly error?: string}
+	| {
+			readonly kind: 'shadow';
+			readonly names: readonly string[] | undefined;
+			readonly selected: number;
+			readonly line: LineState;
+			readonly error?: string;
+	  }
+	| ({readonly kind: 'help'; readonly back: Mode} & HelpState)
+	| {
+			readonly kind: 'history';
+			/** The selected entry's key (history.ts): the selection stays on it as versions arrive; undefined: the newest. */
+			readonly entry: string | undefined;
+			readonly show: 'diff' | 'document';
+	  }
+	| {readonly kind: 'fleet'; readonly cursor: number}
+	| {
+			readonly kind: 'fleet-filter';
+			readonly cursor: number;
+			readonly line: LineState;
+	  }
+	| {
+			readonly kind: 'fleet-edit';
+			readonly cursor: number;
+			readonly line: LineState;
+			readonly error?: string;
+	  }
+	| {
+			readonly kind: 'confirm';
+			readonly question: string;
+			readonly details: readonly string[];
+			readonly yes: () => void;
+			/** Where n or Esc goes. */
+			readonly back: Mode;
+	  };
+
+/** The keymap a mode's keys are looked up in. */
+export function keymapOf(mode: Mode): ModeKind {
+	return mode.kind;
+}
+
+/** The mode a prompt line belongs to, with its line replaced. */
+export function withLine<M extends Mode>(mode: M, line: LineState): M {
+	return 'line' in mode ? {...mode, line} : mode;
+}
+
+/** True for modes drawn over the fleet table. */
+export function isFleetMode(mode: Mode): boolean {
+	return (
+		mode.kind === 'fleet' ||
+		mode.kind === 'fleet-filter' ||
+		mode.kind === 'fleet-edit' ||
+		(mode.kind === 'confirm' && isFleetMode(mode.back))
+	);
+}
