@@ -54,6 +54,15 @@ test('device --sim --count runs a simulated fleet headless', async (t) => {
 		serve.mqttUrl,
 	]);
 	await devices.waitFor(/3 devices running/);
+	// Each connects with its thing name as client id, as device --help says.
+	for (const name of ['pump-1', 'pump-2', 'pump-3'])
+		assert.match(
+			devices.output(),
+			new RegExp(
+				`^${name}: pump device connected to mqtt://\\S+ as ${name}$`,
+				'm',
+			),
+		);
 	const client = await connectShadowClient({connection: {url: serve.mqttUrl}});
 	t.after(async () => client.close());
 	for (const name of ['pump-1', 'pump-2', 'pump-3']) {
