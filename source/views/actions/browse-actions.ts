@@ -1,0 +1,192 @@
+/*
+The actions of the views one moves through: help (scroll, search), history
+(the selection stays on its entry), the fleet table, and a question.
+*/
+import type {ModeActions} from '../console-keys.js';
+import {helpPageRows, shownHelpLines} from '../help-overlay.js';
+import {emptyLine, lineAt} from '../line-edit.js';
+
+import {openHelp, type ActionControls} from './controls.js';
+
+export function helpActions(controls: ActionControls): ModeActions {
+	const {setMode} = controls;
+	const help = () => {
+		const mode = controls.mode();
+		return mode.kind === 'help' ? mode : undefined;
+	};
+
+	const scrollTo = (
+		to: (current: number, rows: number, total: number) => number,
+	) => {
+		const mode = help();
+		if (!mode) return;
+		const rows = helpPageRows(controls.bodyHeight());
+		const total = shownHelpLines(mode.from, mode.search.value).length;
+		const scroll = Math.max(
+			0,
+			Math.min(to(mode.scroll, rows, total), total - rows),
+		);
+		setMode({...mode, scroll});
+	};
+
+	return {
+		close: (key) => {
+			const mode = help();
+			if (!mode) return;
+			if (mode.searching && key === 'Esc') {
+				setMode({...mode, searching: false, search: emptyLine, scroll: 0});
+				return;
+			}
+
+			setMode(mode.back);
+		},
+		up: () => {
+			scrollTo((current) => current - 1);
+		},
+		down: () => {
+			scrollTo((current) => current + 1);
+		},
+		page: (key) => {
+			scrollTo((current, rows) => current + (key === 'PgUp' ? -rows : rows));
+		},
+		ends: (key) => {
+			scrollTo((_current, _rows, total) => (key === 'Home' ? 0 : total));
+		},
+		search: () => {
+			const mode = help();
+			if (mode) setMode({...mode, searching: true});
+		},
+		'search-done': () => {
+			const mode = help();
+			if (mode) setMode({...mode, searching: false});
+		},
+		quit: controls.quit,
+	};
+}
+
+export function historyActions(controls: ActionControls): ModeActions {
+	const {setMode} = controls;
+	const move = (step: number) => {
+		const mode = controls.mode();
+		if (mode.kind !== 'history') return;
+		const {history} = controls.snapshot();
+		const at = Math.max(
+			0,
+			history.findIndex((entry) => entry.key === mode.entry),
+		);
+		const next = history[Math.max(0, Math.min(history.length - 1, at + step))];
+		setMode({...mode, entry: next?.key});
+	};
+
+	return {
+		help: () => {
+			openHelp(controls);
+		},
+		newer: () => {
+			move(-1);
+		},
+		older: () => {
+			move(1);
+		},
+		toggle: () => {
+			const mode = controls.mode();
+			if (mode.kind === 'history')
+				setMode({...mode, show: mode.show === 'diff' ? 'document' : 'diff'});
+		},
+		back: () => {
+			setMode({kind: 'panes'});
+		},
+		quit: controls.quit,
+	};
+}
+
+export function fleetActions(controls: ActionControls): ModeActions {
+	const {setMode, fleet} = controls;
+	const cursor = () => {
+		const mode = controls.mode();
+		return mode.kind === 'fleet' ? mode.cursor : 0;
+	};
+
+	const shown = () => controls.fleetSnapshot()?.shown ?? [];
+	const move = (to: number) => {
+		setMode({
+			kind: 'fleet',
+			cursor: Math.max(0, Math.min(shown().length - 1, to)),
+		});
+	};
+
+	const page = () => Math.max(1, controls.bodyHeight() - 3);
+	return {
+		help: () => {
+			openHelp(controls);
+		},
+		toggle: () => {
+			const shadow = shown()[cursor()];
+			if (shadow) fleet?.toggle(shadow);
+		},
+		'select-shown': () => {
+			fleet?.selectShown();
+		},
+		'select-none': () => {
+			fleet?.selectNone();
+		},
+		filter: () => {
+			setMode({
+				kind: 'fleet-filter',
+				cursor: 0,
+				line: lineAt(controls.fleetSnapshot()?.filter ?? ''),
+			});
+		},
+		edit: () => {
+			setMode({kind: 'fleet-edit', cursor: cursor(), line: emptyLine});
+		},
+		retry: () => void fleet?.retry(),
+		reload: () => void fleet?.load(),
+		open: () => {
+			const shadow = shown()[cursor()];
+			if (!shadow) return;
+			setMode({kind: 'panes'});
+			void controls.session.switchShadow({
+				thingName: shadow.thingName,
+				shadowName: shadow.shadowName,
+			});
+		},
+		up: () => {
+			move(cursor() - 1);
+		},
+		down: () => {
+			move(cursor() + 1);
+		},
+		'page-up': () => {
+			move(cursor() - page());
+		},
+		'page-down': () => {
+			move(cursor() + page());
+		},
+		back: () => {
+			setMode({kind: 'panes'});
+		},
+		quit: controls.quit,
+	};
+}
+
+export function confirmActions(controls: ActionControls): ModeActions {
+	const confirm = () => {
+		const mode = controls.mode();
+		return mode.kind === 'confirm' ? mode : undefined;
+	};
+
+	return {
+		yes: () => {
+			confirm()?.yes();
+		},
+		no: () => {
+			const mode = confirm();
+			if (mode) controls.setMode(mode.back);
+		},
+		help: () => {
+			openHelp(controls);
+		},
+		quit: controls.quit,
+	};
+}

@@ -1,0 +1,48 @@
+/*
+What every mode's actions work through: the current mode and snapshots as
+refs (not a render's values), and the session, fleet and view around them.
+*/
+import type {NamedShadowLister} from '../../client/named-shadows.js';
+import type {
+	ConsoleSession,
+	ConsoleSnapshot,
+} from '../../session/console-session.js';
+import {
+	type FleetSession,
+	type FleetSnapshot,
+} from '../../session/fleet-session.js';
+import {emptyLine} from '../line-edit.js';
+import type {Mode} from '../modes.js';
+
+export type PaneView = {
+	readonly focus: number;
+	readonly scroll: readonly number[];
+};
+
+export type ActionControls = {
+	readonly mode: () => Mode;
+	readonly setMode: (mode: Mode) => void;
+	readonly snapshot: () => ConsoleSnapshot;
+	readonly session: ConsoleSession;
+	readonly fleet: FleetSession | undefined;
+	readonly fleetSnapshot: () => FleetSnapshot | undefined;
+	readonly listNamedShadows: NamedShadowLister | undefined;
+	readonly panes: () => PaneView;
+	readonly setPanes: (view: PaneView) => void;
+	readonly bodyHeight: () => number;
+	readonly columns: () => number;
+	readonly openEditor: () => void;
+	readonly quit: () => void;
+};
+
+export function openHelp(controls: ActionControls): void {
+	const back = controls.mode();
+	controls.setMode({
+		kind: 'help',
+		back,
+		from: back.kind,
+		scroll: 0,
+		search: emptyLine,
+		searching: false,
+	});
+}

@@ -1,0 +1,161 @@
+/*
+The panes' actions: edits, the editor, roles, switching thing and shadow,
+focus and scrolling, and the last message in full.
+*/
+import type {ConsoleSnapshot, Section} from '../../session/console-session.js';
+import type {ModeActions} from '../console-keys.js';
+import {emptyLine} from '../line-edit.js';
+import type {Mode} from '../modes.js';
+import {paneDocuments} from '../panes-body.js';
+import {lineCount} from '../document-pane.js';
+
+import {openHelp, type ActionControls} from './controls.js';
+
+const ownSection = (snapshot: ConsoleSnapshot): Section =>
+	snapshot.role === 'app' ? 'desired' : 'reported';
+
+export function panesActions(controls: ActionControls): ModeActions {
+	const {session, setMode} = controls;
+	const edit = (target: Section | 'both') => {
+		setMode({
+			kind: 'edit',
+			target,
+			baseVersion: controls.snapshot().shadow?.version,
+			line: emptyLine,
+		});
+	};
+
+	const focus = (index: number) => {
+		controls.setPanes({...controls.panes(), focus: (index + 3) % 3});
+	};
+
+	const scrollBy = (amount: number) => {
+		const view = controls.panes();
+		const documents = paneDocuments(controls.snapshot().shadow);
+		controls.setPanes({
+			...view,
+			scroll: view.scroll.map((value, index) =>
+				index === view.focus
+					? Math.max(
+							0,
+							Math.min(value + amount, lineCount(documents[index]) - 1),
+						)
+					: value,
+			),
+		});
+	};
+
+	const page = () => Math.max(1, controls.bodyHeight() - 2);
+	return {
+		help: () => {
+			openHelp(controls);
+		},
+		accept: () => void session.accept(),
+		decline: () => void session.decline(),
+		'edit-own': () => {
+			edit(ownSection(controls.snapshot()));
+		},
+		'edit-desired': () => {
+			edit('desired');
+		},
+		'edit-both': () => {
+			edit('both');
+		},
+		editor: controls.openEditor,
+		role: () => void session.switchRole(),
+		history: () => {
+			setMode({kind: 'history', entry: undefined, show: 'diff'});
+		},
+		thing: () => {
+			setMode({kind: 'thing', line: emptyLine});
+		},
+		shadow: () => {
+			openShadowPicker(controls);
+		},
+		fleet: () => {
+			if (!controls.fleet) return;
+			setMode({kind: 'fleet', cursor: 0});
+			void controls.fleet.load();
+		},
+		refresh: () => void session.refresh(),
+		message: () => {
+			showMessage(controls);
+		},
+		lock: () => {
+			session.toggleLock();
+		},
+		'next-pane': () => {
+			focus(controls.panes().focus + 1);
+		},
+		'previous-pane': () => {
+			focus(controls.panes().focus - 1);
+		},
+		pane: (key) => {
+			focus(Number(key) - 1);
+		},
+		up: () => {
+			scrollBy(-1);
+		},
+		down: () => {
+			scrollBy(1);
+		},
+		'page-up': () => {
+			scrollBy(-page());
+		},
+		'page-down': () => {
+			scrollBy(page());
+		},
+		quit: controls.quit,
+	};
+}
+
+/** The last notice, whole: the footer has one line for it. */
+function showMessage(controls: ActionControls): void {
+	const {notice} = controls.snapshot();
+	if (!notice) return;
+	const width = Math.max(10, controls.columns() - 2);
+	const lines: string[] = [];
+	for (let at = 0; at < notice.text.length && lines.length < 12; at += width)
+		lines.push(notice.text.slice(at, at + width));
+	controls.setMode({
+		kind: 'confirm',
+		question: `${notice.kind === 'error' ? '✗' : '✓'} the last message (Esc closes)`,
+		details: lines,
+		yes: () => {
+			controls.setMode({kind: 'panes'});
+		},
+		back: {kind: 'panes'},
+	});
+}
+
+function openShadowPicker(controls: ActionControls): void {
+	const {setMode, listNamedShadows} = controls;
+	if (!listNamedShadows) {
+		setMode({
+			kind: 'shadow',
+			names: [],
+			selected: 0,
+			line: emptyLine,
+			error: 'no HTTP API to list named shadows (--api URL); type a name',
+		});
+		return;
+	}
+
+	setMode({kind: 'shadow', names: undefined, selected: 0, line: emptyLine});
+	const update = (change: Partial<Extract<Mode, {kind: 'shadow'}>>) => {
+		const current = controls.mode();
+		if (current.kind === 'shadow') setMode({...current, ...change});
+	};
+
+	listNamedShadows(controls.snapshot().address.thingName).then(
+		(names) => {
+			update({names});
+		},
+		(error: unknown) => {
+			update({
+				names: [],
+				error: `cannot list named shadows: ${error instanceof Error ? error.message : String(error)}; type a name`,
+			});
+		},
+	);
+}

@@ -1,0 +1,163 @@
+/*
+The prompts' actions: send (each prompt its own way, a bulk edit after a
+question), cancel, help, and picking a listed named shadow.
+*/
+import {parseEdit, parseSectionsEdit} from '../../session/parse-edit.js';
+import {awsLimits} from '../../shadow/limits.js';
+import {checkShadowName, checkThingName} from '../../shadow/names.js';
+import type {ModeActions} from '../console-keys.js';
+import {lineAt} from '../line-edit.js';
+import type {Mode} from '../modes.js';
+
+import {openHelp, type ActionControls} from './controls.js';
+
+export function promptActions(controls: ActionControls): ModeActions {
+	const {setMode} = controls;
+	return {
+		help: () => {
+			openHelp(controls);
+		},
+		cancel: () => {
+			const mode = controls.mode();
+			setMode(
+				mode.kind === 'fleet-filter' || mode.kind === 'fleet-edit'
+					? {kind: 'fleet', cursor: mode.cursor}
+					: {kind: 'panes'},
+			);
+		},
+		pick: (key) => {
+			const mode = controls.mode();
+			if (mode.kind !== 'shadow') return;
+			const choices = ['', ...(mode.names ?? [])];
+			const selected = Math.max(
+				0,
+				Math.min(choices.length - 1, mode.selected + (key === 'Up' ? -1 : 1)),
+			);
+			setMode({...mode, selected, line: lineAt(choices[selected] ?? '')});
+		},
+		submit: () => {
+			submitPrompt(controls);
+		},
+	};
+}
+
+function submitPrompt(controls: ActionControls): void {
+	const {setMode, session} = controls;
+	const mode = controls.mode();
+	switch (mode.kind) {
+		case 'edit': {
+			if (mode.target === 'both') {
+				const both = parseSectionsEdit(mode.line.value);
+				if (!both.ok) {
+					setMode({...mode, error: `${both.error}; nothing was sent`});
+					return;
+				}
+
+				setMode({kind: 'panes'});
+				void session.updateBoth(
+					both.patch.desired ?? {},
+					both.patch.reported ?? {},
+					mode.baseVersion,
+				);
+				return;
+			}
+
+			const parsed = parseEdit(mode.line.value);
+			if (!parsed.ok) {
+				setMode({...mode, error: `${parsed.error}; nothing was sent`});
+				return;
+			}
+
+			setMode({kind: 'panes'});
+			void session.update(mode.target, parsed.patch, mode.baseVersion);
+			return;
+		}
+
+		case 'thing': {
+			const thingName = mode.line.value.trim();
+			const problem = checkThingName(thingName, awsLimits);
+			if (problem) {
+				setMode({...mode, error: problem.message});
+				return;
+			}
+
+			setMode({kind: 'panes'});
+			void session.switchShadow({thingName, shadowName: ''});
+			return;
+		}
+
+		case 'shadow': {
+			const shadowName = mode.line.value.trim();
+			const problem =
+				shadowName === '' ? undefined : checkShadowName(shadowName, awsLimits);
+			if (problem) {
+				setMode({...mode, error: problem.message});
+				return;
+			}
+
+			setMode({kind: 'panes'});
+			void session.switchShadow({
+				thingName: controls.snapshot().address.thingName,
+				shadowName,
+			});
+			return;
+		}
+
+		case 'fleet-filter': {
+			setMode({kind: 'fleet', cursor: 0});
+			void controls.fleet?.submitFilter();
+			return;
+		}
+
+		case 'fleet-edit': {
+			confirmFleetEdit(controls, mode);
+			return;
+		}
+
+		default:
+	}
+}
+
+/** A bulk edit goes to the selected things that are shown, once the user says yes. */
+function confirmFleetEdit(
+	controls: ActionControls,
+	mode: Extract<Mode, {kind: 'fleet-edit'}>,
+): void {
+	const parsed = parseEdit(mode.line.value);
+	if (!parsed.ok) {
+		controls.setMode({...mode, error: `${parsed.error}; nothing was sent`});
+		return;
+	}
+
+	const targets = controls.fleet?.bulkTargets();
+	if (!targets || targets.count === 0) {
+		controls.setMode({
+			...mode,
+			error: 'no shown thing is selected (space selects, a selects all shown)',
+		});
+		return;
+	}
+
+	const names = targets.thingNames;
+	const hidden = targets.hiddenSelected;
+	controls.setMode({
+		kind: 'confirm',
+		question: `Send to the desired state of ${targets.count} thing${targets.count === 1 ? '' : 's'}? (y: send · n: back)`,
+		details: [
+			`patch: ${JSON.stringify(parsed.patch)}`,
+			`filter: ${targets.filter === '' ? '(none)' : targets.filter}`,
+			`things: ${names.slice(0, 5).join(', ')}${names.length > 5 ? `, … (${names.length - 5} more)` : ''}`,
+			...(hidden > 0
+				? [
+						`${hidden} selected thing${hidden === 1 ? '' : 's'} the filter hides will not be sent to`,
+					]
+				: []),
+		],
+		yes: () => {
+			controls.setMode({kind: 'fleet', cursor: mode.cursor});
+			// The things the user said yes to, even if the table refreshed meanwhile.
+			void controls.fleet?.bulkUpdate(parsed.patch, targets);
+		},
+		back: {...mode, error: 'nothing was sent'},
+	});
+}
