@@ -10,6 +10,7 @@ filter hides: bulkTargets() says which, for the view to confirm, and
 bulkUpdate sends to exactly those (or to the targets the user confirmed).
 */
 import type {FleetLister} from '../client/fleet-lister.js';
+import {parseQuery} from '../fleet/query.js';
 import type {ShadowClient} from '../client/shadow-client.js';
 import {
 	createBulkRun,
@@ -191,6 +192,14 @@ export function createFleetSession(options: {
 			changed();
 		},
 		async submitFilter() {
+			// A query that does not parse is said here, not sent (the table would keep the last one's rows).
+			const parsed = isQuery(filter) ? parseQuery(filter) : undefined;
+			if (parsed && !parsed.ok) {
+				error = `invalid query: ${parsed.error}; the table still shows the last query's shadows`;
+				changed();
+				return;
+			}
+
 			const next = isQuery(filter) ? filter : undefined;
 			if (next === appliedQuery) return;
 			appliedQuery = next;

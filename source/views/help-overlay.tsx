@@ -64,7 +64,9 @@ export function HelpOverlay({
 	return (
 		<Box flexDirection="column" height={height} width={width}>
 			<Text bold inverse wrap="truncate-end">
-				{`  keys  ${scroll + 1}-${scroll + page.length} of ${lines.length}${more ? ' (↓ more)' : ''}`}
+				{lines.length === 0
+					? `  keys: none matches "${state.search.value}"`
+					: `  keys  ${scroll + 1}-${scroll + page.length} of ${lines.length}${more ? ' (↓ more)' : ''}`}
 			</Text>
 			{page.map((line, index) =>
 				line.heading === undefined ? (

@@ -71,7 +71,7 @@ const promptKeys: readonly Binding[] = [
 	{keys: ['C-u', 'C-k'], action: 'line', words: 'cut to start, to end'},
 	{keys: ['C-w', 'M-Backspace'], action: 'line', words: 'cut the word before'},
 	{
-		keys: ['Backspace', 'Delete'],
+		keys: ['Backspace', 'Delete', 'C-d'],
 		action: 'line',
 		words: 'remove before, under the cursor',
 	},
@@ -209,7 +209,11 @@ export const keymap: Readonly<Record<ModeKind, ModeKeys>> = {
 				words: 'search (Enter keeps it, Esc clears)',
 				bar: 3,
 			},
-			interrupt,
+			{
+				keys: ['C-c'],
+				action: 'interrupt',
+				words: 'while searching: clear the search; else quit',
+			},
 		],
 	},
 	history: {
@@ -269,9 +273,13 @@ export const keymap: Readonly<Record<ModeKind, ModeKeys>> = {
 		title: 'confirming',
 		bindings: [
 			{keys: ['y', 'Enter'], action: 'yes', words: 'yes, go on', bar: 1},
-			{keys: ['n', 'Esc'], action: 'no', words: 'no, nothing is sent', bar: 2},
+			{
+				keys: ['n', 'Esc', 'C-c'],
+				action: 'no',
+				words: 'no, nothing is sent (Ctrl-C too; a second one quits)',
+				bar: 2,
+			},
 			promptHelp,
-			interrupt,
 		],
 	},
 };

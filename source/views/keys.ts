@@ -102,10 +102,26 @@ export function createKeyReader(): KeyReader {
 				return this.read(event.slice(pasteStart.length));
 			}
 
-			if (event.startsWith(escape)) return [escapeKey(event)];
+			if (event.startsWith(escape)) return escapeKeys(event);
 			return plainKeys(event);
 		},
 	};
+}
+
+/**
+What an input event that starts with ESC holds. Ink hands ESC and the byte
+after it over together, so Esc followed at once by Tab, a digit or an arrow
+(keys typed fast, or sent in one write) is two keys; only a letter, Backspace
+or Enter after ESC is read as Alt with that key.
+*/
+function escapeKeys(sequence: string): Key[] {
+	const body = sequence.slice(1);
+	if (body.startsWith(escape))
+		return [{kind: 'key', name: 'escape'}, ...escapeKeys(body)];
+	const single = Array.from(body).length === 1;
+	if (single && !/^[\p{L}\u007F\b\r]$/u.test(body))
+		return [{kind: 'key', name: 'escape'}, ...plainKeys(body)];
+	return [escapeKey(sequence)];
 }
 
 function escapeKey(sequence: string): Key {
@@ -128,12 +144,6 @@ function escapeKey(sequence: string): Key {
 				...(bits & 2 ? {meta: true} : {}),
 				...(bits & 4 ? {ctrl: true} : {}),
 			};
-	}
-
-	// ESC ESC [ A: Alt with an arrow in some terminals.
-	if (body.startsWith(escape)) {
-		const inner = escapeKey(body);
-		return inner.kind === 'key' ? {...inner, meta: true} : inner;
 	}
 
 	// Alt-x arrives as ESC x; Alt-Backspace as ESC DEL.

@@ -44,11 +44,14 @@ export function PanesBody({
 	];
 	const none =
 		deletedAt === undefined ? 'no shadow yet' : `deleted at v${deletedAt}`;
-	const empties = [
-		shadow === null ? none : 'no desired state',
-		shadow === null ? none : 'no reported state',
-		shadow === null ? none : 'in sync: no delta',
-	];
+	const empties =
+		shadow === undefined
+			? ['loading…', 'loading…', 'loading…']
+			: [
+					shadow === null ? none : 'no desired state',
+					shadow === null ? none : 'no reported state',
+					shadow === null ? none : 'in sync: no delta',
+				];
 	const paneWidth = wide ? Math.floor(width / 3) : width;
 	const pane = (index: number) => (
 		<DocumentPane

@@ -22,7 +22,8 @@ export function StatusBar({snapshot, width}: Props) {
 			: deviceOnline
 				? 'device: online'
 				: 'device: offline';
-	const status = `${connection.status === 'connecting' ? 'connecting…' : connection.status}${connection.error ? ` (${connection.error})` : ''}`;
+	const status =
+		connection.status === 'connecting' ? 'connecting…' : connection.status;
 	return (
 		<Box width={width} height={1} overflow="hidden">
 			<Text wrap="truncate-end">
@@ -44,6 +45,8 @@ export function StatusBar({snapshot, width}: Props) {
 				<Text dimColor>
 					{` · edits ${lockVersion ? 'locked to version' : 'unlocked'}`}
 				</Text>
+				{/* Last, so that a long reason never hides presence. */}
+				{connection.error ? ` · ${connection.error}` : ''}
 			</Text>
 		</Box>
 	);

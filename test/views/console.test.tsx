@@ -292,6 +292,34 @@ test('help lists every key; Esc closes it', async (t) => {
 	await frame((f) => !f.includes('keys  1-'), 'help closed');
 });
 
+test('Ctrl-C cancels a search in help and a question; outside them it quits', async (t) => {
+	const service = await startTestService(t);
+	const dir = await temporaryDirectory(t);
+	const saved = join(dir, 'saved.json');
+	const editor = createExternalEditor({EDITOR: `cp '${saved}'`});
+	const app = await client(t, service);
+	await app.update(lamp, {state: {desired: {lights: 'on'}}});
+	const {frame, press, quit} = await open(t, service, {editInEditor: editor});
+	await frame((f) => f.includes('v1'), 'the shadow');
+	await press('?', '/', 'retry');
+	await frame((f) => f.includes('search/ retry'), 'the search typed');
+	await press('\u0003');
+	await frame((f) => f.includes('/ searches'), 'the search cleared');
+	assert.equal(quit(), false);
+	await press(keys.escape);
+
+	// An empty file asks before clearing desired; Ctrl-C there is "no".
+	await writeFile(saved, '');
+	await press('E');
+	await frame((f) => f.includes('The file is empty'), 'the question');
+	await press('\u0003');
+	await frame((f) => !f.includes('The file is empty'), 'the question closed');
+	assert.equal(quit(), false);
+	assert.deepEqual((await app.get(lamp)).state.desired, {lights: 'on'});
+	await press('\u0003');
+	await frame(() => quit(), 'Ctrl-C in the panes quits');
+});
+
 test('switching thing and named shadow from inside the console', async (t) => {
 	const service = await startTestService(t);
 	const app = await client(t, service);

@@ -44,6 +44,14 @@ test('escape sequences are keys, with their modifiers', () => {
 	]);
 });
 
+test('Esc followed at once by another key is two keys; Esc and a letter is Alt', () => {
+	assert.deepEqual(names('\u001B\t'), ['Esc', 'Tab']);
+	assert.deepEqual(names('\u001B2'), ['Esc', '2']);
+	assert.deepEqual(names('\u001B\u001B[B'), ['Esc', 'Down']);
+	assert.deepEqual(names('\u001B '), ['Esc', 'Space']);
+	assert.deepEqual(names('\u001Bf'), ['M-f']);
+});
+
 test('a bracketed paste over several reads is one paste, its bytes as sent', () => {
 	const reader = createKeyReader();
 	const keys: Key[] = [

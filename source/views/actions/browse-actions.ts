@@ -60,6 +60,12 @@ export function helpActions(controls: ActionControls): ModeActions {
 			const mode = help();
 			if (mode) setMode({...mode, searching: false});
 		},
+		interrupt: () => {
+			const mode = help();
+			if (mode?.searching || (mode && mode.search.value !== ''))
+				setMode({...mode, searching: false, search: emptyLine, scroll: 0});
+			else controls.quit();
+		},
 		quit: controls.quit,
 	};
 }
