@@ -602,8 +602,50 @@ export function createConsoleSession(
 		return false;
 	}
 
-	function versionToSend(baseVersion: number | undefined): number | undefined {
-		return lockVersion ? (baseVersion ?? shadow?.version) : undefined;
+	/*
+	This console's own writes go one at a time, and an edit sent while the one
+	before it is still in flight, made on the version that one replaces
+	(typeahead: e, a = 1, Enter, e, b = 2, Enter in one burst), is sent on the
+	version that write produces, so it is not refused as if someone else had
+	changed the shadow. An edit sent later on an old version is refused (409).
+	*/
+	let writes: Promise<unknown> = Promise.resolve();
+	let inFlight: {from: number; to: Promise<number | undefined>} | undefined;
+
+	/** Runs a write after the ones before it; `version` is what it will be sent on. */
+	async function ownWrite<T>(
+		baseVersion: number | undefined,
+		work: (
+			version: number | undefined,
+		) => Promise<{result: T; version?: number}>,
+	): Promise<T> {
+		const base = lockVersion ? (baseVersion ?? shadow?.version) : undefined;
+		const after =
+			base !== undefined && inFlight?.from === base ? inFlight : undefined;
+		let settle: (version: number | undefined) => void = () => undefined;
+		const produced = new Promise<number | undefined>((resolve) => {
+			settle = resolve;
+		});
+		const run = writes.then(async () => {
+			const version = after ? ((await after.to) ?? base) : base;
+			try {
+				const {result, version: made} = await work(version);
+				settle(made);
+				return result;
+			} catch (error: unknown) {
+				settle(undefined);
+				throw error;
+			}
+		});
+		const entry = base === undefined ? undefined : {from: base, to: produced};
+		if (entry) inFlight = entry;
+		writes = run
+			.catch(() => undefined)
+			.finally(() => {
+				// Done: an edit sent from now on is on the version it was made on.
+				if (inFlight === entry) inFlight = undefined;
+			});
+		return run;
 	}
 
 	const stopStatus = client.onStatus((status) => {
@@ -620,63 +662,71 @@ export function createConsoleSession(
 		getSnapshot: () => snapshot,
 		start: async () => command('could not open the shadow', start),
 		async update(section, patch, baseVersion) {
-			return track(async () => {
-				try {
-					const runner = device;
-					if (role === 'device' && section === 'reported' && runner) {
-						await deviceEdit(
-							async () => runner.change(patch),
-							() => `reported ${JSON.stringify(patch)}`,
-						);
-						return true;
-					}
+			return track(async () =>
+				ownWrite(baseVersion, async (version) => {
+					try {
+						const runner = device;
+						if (role === 'device' && section === 'reported' && runner) {
+							await deviceEdit(
+								async () => runner.change(patch),
+								() => `reported ${JSON.stringify(patch)}`,
+							);
+							return {result: true};
+						}
 
-					const version = versionToSend(baseVersion);
-					const accepted = await client.update(address, {
-						state: {[section]: patch},
-						...(version === undefined ? {} : {version}),
-					});
-					notice = {
-						kind: 'info',
-						text: `${section} updated: version ${accepted.version}`,
-					};
-					return true;
-				} catch (error: unknown) {
-					return failed(section, error);
-				}
-			});
+						const accepted = await client.update(address, {
+							state: {[section]: patch},
+							...(version === undefined ? {} : {version}),
+						});
+						notice = {
+							kind: 'info',
+							text: `${section} updated: version ${accepted.version}`,
+						};
+						return {result: true, version: accepted.version};
+					} catch (error: unknown) {
+						return {result: failed(section, error)};
+					}
+				}),
+			);
 		},
 		async updateBoth(desired, reported, baseVersion) {
-			return track(async () => {
-				const what = 'desired and reported';
-				try {
-					const version = versionToSend(baseVersion);
-					const runner = device;
-					if (role === 'device' && runner) {
-						await deviceEdit(
-							async () =>
-								runner.change(reported, {
-									desired,
-									...(version === undefined ? {} : {version}),
-								}),
-							(accepted) => `${what} updated: version ${accepted ?? '?'}`,
-						);
-						return true;
-					}
+			const what = 'desired and reported';
+			return track(async () =>
+				ownWrite(baseVersion, async (version) => {
+					try {
+						const runner = device;
+						if (role === 'device' && runner) {
+							let made: number | undefined;
+							await deviceEdit(
+								async () => {
+									made = await runner.change(reported, {
+										desired,
+										...(version === undefined ? {} : {version}),
+									});
+									return made;
+								},
+								(accepted) => `${what} updated: version ${accepted ?? '?'}`,
+							);
+							return {
+								result: true,
+								...(made === undefined ? {} : {version: made}),
+							};
+						}
 
-					const accepted = await client.update(address, {
-						state: {desired, reported},
-						...(version === undefined ? {} : {version}),
-					});
-					notice = {
-						kind: 'info',
-						text: `${what} updated: version ${accepted.version}`,
-					};
-					return true;
-				} catch (error: unknown) {
-					return failed(what, error);
-				}
-			});
+						const accepted = await client.update(address, {
+							state: {desired, reported},
+							...(version === undefined ? {} : {version}),
+						});
+						notice = {
+							kind: 'info',
+							text: `${what} updated: version ${accepted.version}`,
+						};
+						return {result: true, version: accepted.version};
+					} catch (error: unknown) {
+						return {result: failed(what, error)};
+					}
+				}),
+			);
 		},
 		refresh: async () => track(load),
 		async switchRole() {
@@ -704,6 +754,7 @@ export function createConsoleSession(
 				for (const stop of stops) stop();
 				stops = [];
 				address = next;
+				inFlight = undefined;
 				shadow = undefined;
 				deleted = undefined;
 				incarnation = 0;

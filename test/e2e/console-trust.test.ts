@@ -107,6 +107,30 @@ test('keys in one read: each is handled in order, and what is stored is what was
 	);
 	assert.deepEqual(await desiredOf(serve, 'lamp'), {lights: 'on', y: 2});
 
+	// Two edits typed ahead of their replies: both land, the second on the version the first made.
+	tmux(
+		'send-keys',
+		'-t',
+		'burst',
+		'e',
+		'a = 1',
+		'Enter',
+		'e',
+		'b = 2',
+		'Enter',
+	);
+	await waitForScreen(
+		'burst',
+		(text) => text.includes('✓ desired updated: version 4'),
+		'both typed-ahead edits',
+	);
+	assert.deepEqual(await desiredOf(serve, 'lamp'), {
+		lights: 'on',
+		y: 2,
+		a: 1,
+		b: 2,
+	});
+
 	// Ctrl-C in a prompt cancels it; nothing is sent and the console stays.
 	tmux('send-keys', '-t', 'burst', 'e', 'z = 3', 'C-c');
 	await waitForScreen(
@@ -114,7 +138,12 @@ test('keys in one read: each is handled in order, and what is stored is what was
 		(text) => !text.includes('desired> '),
 		'the prompt cancelled',
 	);
-	assert.deepEqual(await desiredOf(serve, 'lamp'), {lights: 'on', y: 2});
+	assert.deepEqual(await desiredOf(serve, 'lamp'), {
+		lights: 'on',
+		y: 2,
+		a: 1,
+		b: 2,
+	});
 	assert.match(screen('burst'), /role app/);
 });
 

@@ -355,3 +355,25 @@ test('desired and reported in one edit in the device role: the device takes the 
 		connected: true,
 	});
 });
+
+test('edits typed ahead of their replies go one after the other, the second on the version the first made', async (t) => {
+	const service = await startTestService(t);
+	const client = await connect(t, service);
+	await client.update(lamp, {state: {desired: {a: 0}}});
+	const session = await open(t, client);
+	await until(() => session.getSnapshot().shadow?.version === 1, 'v1 shown');
+	// Both started while v1 was shown, as a burst of keys would start them.
+	const results = await Promise.all([
+		session.update('desired', {a: 1}, 1),
+		session.update('desired', {b: 2}, 1),
+	]);
+	assert.deepEqual(results, [true, true]);
+	const now = await client.get(lamp);
+	assert.equal(now.version, 3);
+	assert.deepEqual(now.state.desired, {a: 1, b: 2});
+
+	// Someone else's write in between is still refused.
+	await client.update(lamp, {state: {desired: {c: 3}}});
+	assert.equal(await session.update('desired', {d: 4}, 3), false);
+	assert.match(session.getSnapshot().notice?.text ?? '', /409/);
+});
