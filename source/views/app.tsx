@@ -221,7 +221,8 @@ function modeBody(
 	},
 ) {
 	const {snapshot, columns, bodyHeight} = view;
-	const shown = mode.kind === 'confirm' ? mode.back : mode;
+	const shown =
+		mode.kind === 'confirm' || mode.kind === 'message' ? mode.back : mode;
 	if (shown.kind === 'help')
 		return <HelpOverlay state={shown} width={columns} height={bodyHeight} />;
 	if (isFleetMode(shown) && view.hasFleet)

@@ -8,6 +8,7 @@ import {
 	fleetActions,
 	helpActions,
 	historyActions,
+	messageActions,
 } from './actions/browse-actions.js';
 import type {ActionControls} from './actions/controls.js';
 import {panesActions} from './actions/panes-actions.js';
@@ -45,6 +46,10 @@ export function actionsOf(mode: Mode, controls: ActionControls): ModeActions {
 
 		case 'confirm': {
 			return confirmActions(controls);
+		}
+
+		case 'message': {
+			return messageActions(controls);
 		}
 	}
 }

@@ -31,11 +31,18 @@ export function Header({snapshot, width}: Props) {
 		shadow && shadow.changedAt > 0
 			? ` · changed ${formatTime(shadow.changedAt)}`
 			: '';
+	const rest = ` ${shadowName} · role ${role} · ${version}`;
+	// A long name gives way first: the role and the version must stay in view.
+	const room = Math.max(8, width - rest.length - 1);
+	const thing =
+		address.thingName.length > room
+			? `${address.thingName.slice(0, room - 1)}…`
+			: address.thingName;
 	return (
 		<Box width={width} height={1} overflow="hidden">
 			<Text wrap="truncate-end">
 				<Text bold color={color('cyan')}>
-					{address.thingName}
+					{thing}
 				</Text>
 				{` ${shadowName} · role `}
 				<Text bold>{role === 'app' ? 'app' : 'device'}</Text>

@@ -41,6 +41,56 @@ function nextHeading(lines: readonly HelpLine[], from: number): number {
 	return index === -1 ? lines.length : index;
 }
 
+/** A help line as drawn: a key's words wrap onto rows of their own, never cut. */
+export type HelpRow = {
+	readonly heading?: string;
+	readonly keys: string;
+	readonly words: string;
+};
+
+export function keyColumnWidth(width: number): number {
+	return Math.min(24, Math.floor(width / 3));
+}
+
+/** The rows help draws at `width`: long words continue on the next row, under the words. */
+export function helpRows(
+	from: ModeKind,
+	search: string,
+	width: number,
+): HelpRow[] {
+	const keyColumn = keyColumnWidth(width);
+	const room = Math.max(10, width - keyColumn - 3);
+	return shownHelpLines(from, search).flatMap((line): HelpRow[] => {
+		if (line.heading !== undefined)
+			return [{heading: line.heading, keys: '', words: ''}];
+		const keys = line.keys ?? '';
+		const rows: HelpRow[] = [];
+		// Keys wider than their column get a row of their own.
+		if (keys.length > keyColumn) rows.push({keys, words: ''});
+		const words = wrapWords(line.words ?? '', room);
+		for (const [index, part] of words.entries())
+			rows.push({
+				keys: index === 0 && keys.length <= keyColumn ? keys : '',
+				words: part,
+			});
+		return rows;
+	});
+}
+
+function wrapWords(text: string, room: number): string[] {
+	const rows: string[] = [];
+	let row = '';
+	for (const word of text.split(' ')) {
+		if (row !== '' && row.length + 1 + word.length > room) {
+			rows.push(row);
+			row = word;
+		} else row = row === '' ? word : `${row} ${word}`;
+	}
+
+	if (row !== '' || rows.length === 0) rows.push(row);
+	return rows;
+}
+
 /** Rows of help lines in a body of `height`: a title row and a row for the search. */
 export function helpPageRows(height: number): number {
 	return Math.max(1, height - 2);
@@ -55,12 +105,12 @@ export function HelpOverlay({
 	readonly width: number;
 	readonly height: number;
 }) {
-	const lines = shownHelpLines(state.from, state.search.value);
+	const lines = helpRows(state.from, state.search.value, width);
 	const rows = helpPageRows(height);
 	const scroll = Math.max(0, Math.min(state.scroll, lines.length - rows));
 	const page = lines.slice(scroll, scroll + rows);
 	const more = scroll + rows < lines.length;
-	const keyColumn = Math.min(24, Math.floor(width / 3));
+	const keyColumn = keyColumnWidth(width);
 	return (
 		<Box flexDirection="column" height={height} width={width}>
 			<Text bold inverse wrap="truncate-end">
@@ -72,7 +122,7 @@ export function HelpOverlay({
 				line.heading === undefined ? (
 					<Text key={index} wrap="truncate-end">
 						{'  '}
-						{(line.keys ?? '').padEnd(keyColumn)} {line.words}
+						{line.keys.padEnd(keyColumn)} {line.words}
 					</Text>
 				) : (
 					<Text key={index} bold wrap="truncate-end">

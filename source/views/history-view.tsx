@@ -28,9 +28,10 @@ export function summarize(
 		const keys =
 			Object.keys(entry.state.desired ?? {}).length +
 			Object.keys(entry.state.reported ?? {}).length;
+		const count = `${keys} key${keys === 1 ? '' : 's'}`;
 		return before
-			? `${keys} keys (versions between not seen)`
-			: `${keys} keys (first seen)`;
+			? `${count} (versions between not seen)`
+			: `${count} (first seen)`;
 	}
 
 	const lines = diffLines(before.state, entry.state);
@@ -69,7 +70,7 @@ export function HistoryView({history, selected, show, width, height}: Props) {
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text bold inverse>
-				{`  history: ${history.length} version${history.length === 1 ? '' : 's'} seen, newest first`}
+				{`  history: ${history.length} version${history.length === 1 ? '' : 's'} seen, newest first${history.length > rows.length ? ` · rows ${first + 1}-${first + rows.length}${first > 0 ? ' (↑ newer)' : ''}${first + rows.length < history.length ? ' (↓ older)' : ''}` : ''}`}
 			</Text>
 			{rows.map((row, index) => {
 				const position = first + index;

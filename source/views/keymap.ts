@@ -15,7 +15,8 @@ export type ModeKind =
 	| 'fleet'
 	| 'fleet-filter'
 	| 'fleet-edit'
-	| 'confirm';
+	| 'confirm'
+	| 'message';
 
 export type Binding = {
 	/** Key names as keys.ts names them ('q', 'Enter', 'C-c', 'Up'). */
@@ -229,6 +230,7 @@ export const keymap: Readonly<Record<ModeKind, ModeKeys>> = {
 				bar: 3,
 			},
 			{keys: ['Esc', 'h'], action: 'back', words: 'back to the panes', bar: 4},
+			{keys: ['m'], action: 'message', words: 'the last message in full'},
 			quit,
 			interrupt,
 		],
@@ -258,6 +260,7 @@ export const keymap: Readonly<Record<ModeKind, ModeKeys>> = {
 				bar: 5,
 			},
 			{keys: ['R'], action: 'retry', words: 'retry the failed', bar: 7},
+			{keys: ['m'], action: 'message', words: 'the last message in full'},
 			{keys: ['g'], action: 'reload', words: 'list again'},
 			{keys: ['Enter'], action: 'open', words: 'open the thing', bar: 6},
 			{keys: ['Up', 'k'], action: 'up', words: 'move up'},
@@ -280,6 +283,17 @@ export const keymap: Readonly<Record<ModeKind, ModeKeys>> = {
 				bar: 2,
 			},
 			promptHelp,
+		],
+	},
+	message: {
+		title: 'a message in full (m)',
+		bindings: [
+			{
+				keys: ['Esc', 'Enter', 'q', 'm', 'C-c'],
+				action: 'close',
+				words: 'close the message',
+				bar: 0,
+			},
 		],
 	},
 };

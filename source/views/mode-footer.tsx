@@ -28,6 +28,10 @@ export function footerRows(mode: Mode): number {
 			return 1 + mode.details.length;
 		}
 
+		case 'message': {
+			return mode.lines.length;
+		}
+
 		default: {
 			return 1;
 		}
@@ -139,6 +143,23 @@ export function ModeFooter({
 						<Text key={index} wrap="truncate-end">
 							{'  '}
 							{detail}
+						</Text>
+					))}
+				</Box>
+			);
+		}
+
+		case 'message': {
+			return (
+				<Box flexDirection="column">
+					{mode.lines.map((line, index) => (
+						<Text
+							key={index}
+							color={color(mode.error ? 'red' : 'green')}
+							wrap="truncate-end"
+						>
+							{index === 0 ? `${mode.error ? '✗' : '✓'} ` : '  '}
+							{line}
 						</Text>
 					))}
 				</Box>

@@ -54,6 +54,13 @@ export type Mode =
 			readonly yes: () => void;
 			/** Where n or Esc goes. */
 			readonly back: Mode;
+	  }
+	| {
+			readonly kind: 'message';
+			/** The message, wrapped at the width it was opened at. */
+			readonly lines: readonly string[];
+			readonly error: boolean;
+			readonly back: Mode;
 	  };
 
 /** The keymap a mode's keys are looked up in. */
@@ -72,6 +79,7 @@ export function isFleetMode(mode: Mode): boolean {
 		mode.kind === 'fleet' ||
 		mode.kind === 'fleet-filter' ||
 		mode.kind === 'fleet-edit' ||
-		(mode.kind === 'confirm' && isFleetMode(mode.back))
+		((mode.kind === 'confirm' || mode.kind === 'message') &&
+			isFleetMode(mode.back))
 	);
 }

@@ -292,6 +292,36 @@ test('help lists every key; Esc closes it', async (t) => {
 	await frame((f) => !f.includes('keys  1-'), 'help closed');
 });
 
+test('m shows the last message whole, wrapped to the width; Esc closes it', async (t) => {
+	const service = await startTestService(t);
+	const app = await client(t, service);
+	await app.update(lamp, {state: {desired: {lights: 'on'}}});
+	const {frame, press} = await open(t, service, {columns: 40});
+	await frame((f) => f.includes('v1'), 'the shadow');
+	// A change made while the edit is typed: the 409 notice is longer than 40 columns.
+	await press('e');
+	await frame((f) => f.includes('desired> '), 'the prompt');
+	await app.update(lamp, {state: {desired: {lights: 'dim'}}});
+	await frame((f) => f.includes('v2'), 'the other change');
+	await press('x = 1', keys.enter);
+	const cut = await frame(
+		(f) => f.includes('✗ desired not updated'),
+		'the 409',
+	);
+	assert.doesNotMatch(cut, /press v to stop sending the version/);
+	await press('m');
+	const whole = await frame(
+		(f) => f.includes('Esc close the message'),
+		'the message in full',
+	);
+	assert.match(
+		whole.replaceAll(/\s+/g, ' '),
+		/press v to stop sending the version/,
+	);
+	await press(keys.escape);
+	await frame((f) => !f.includes('close the message'), 'closed');
+});
+
 test('Ctrl-C cancels a search in help and a question; outside them it quits', async (t) => {
 	const service = await startTestService(t);
 	const dir = await temporaryDirectory(t);

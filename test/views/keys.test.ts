@@ -3,6 +3,7 @@ import {test} from 'node:test';
 import {createKeyReader, keyNames, type Key} from '../../source/views/keys.js';
 import {bindingFor, helpLines, keymap} from '../../source/views/keymap.js';
 import {editLine, lineAt} from '../../source/views/line-edit.js';
+import {helpRows, keyColumnWidth} from '../../source/views/help-overlay.js';
 
 const names = (...events: string[]) => {
 	const reader = createKeyReader();
@@ -130,4 +131,22 @@ test('every binding names keys the reader produces, and help lists every mode', 
 	assert.equal(bindingFor('panes', 'q')?.action, 'quit');
 	assert.equal(bindingFor('edit', 'C-c')?.action, 'cancel');
 	assert.equal(bindingFor('edit', 'q'), undefined);
+});
+
+test('help at 80 columns wraps what does not fit: no row is cut, no word is lost', () => {
+	const rows = helpRows('panes', '', 80);
+	const column = keyColumnWidth(80);
+	for (const row of rows)
+		assert.ok(
+			2 + Math.max(row.keys.length, column) + 1 + row.words.length <= 80 ||
+				row.words === '',
+			`${row.keys} ${row.words}`,
+		);
+	const drawn = rows.map((row) => row.words).join(' ');
+	for (const mode of Object.values(keymap))
+		for (const binding of mode.bindings)
+			assert.ok(
+				drawn.includes(binding.words.split(' ').at(-1) ?? ''),
+				binding.words,
+			);
 });

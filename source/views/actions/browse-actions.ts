@@ -3,10 +3,11 @@ The actions of the views one moves through: help (scroll, search), history
 (the selection stays on its entry), the fleet table, and a question.
 */
 import type {ModeActions} from '../console-keys.js';
-import {helpPageRows, shownHelpLines} from '../help-overlay.js';
+import {helpPageRows, helpRows} from '../help-overlay.js';
 import {emptyLine, lineAt} from '../line-edit.js';
 
 import {openHelp, type ActionControls} from './controls.js';
+import {showMessage} from './panes-actions.js';
 
 export function helpActions(controls: ActionControls): ModeActions {
 	const {setMode} = controls;
@@ -21,7 +22,11 @@ export function helpActions(controls: ActionControls): ModeActions {
 		const mode = help();
 		if (!mode) return;
 		const rows = helpPageRows(controls.bodyHeight());
-		const total = shownHelpLines(mode.from, mode.search.value).length;
+		const total = helpRows(
+			mode.from,
+			mode.search.value,
+			controls.columns(),
+		).length;
 		const scroll = Math.max(
 			0,
 			Math.min(to(mode.scroll, rows, total), total - rows),
@@ -102,6 +107,9 @@ export function historyActions(controls: ActionControls): ModeActions {
 		back: () => {
 			setMode({kind: 'panes'});
 		},
+		message: () => {
+			showMessage(controls);
+		},
 		quit: controls.quit,
 	};
 }
@@ -172,6 +180,9 @@ export function fleetActions(controls: ActionControls): ModeActions {
 		back: () => {
 			setMode({kind: 'panes'});
 		},
+		message: () => {
+			showMessage(controls);
+		},
 		quit: controls.quit,
 	};
 }
@@ -194,5 +205,14 @@ export function confirmActions(controls: ActionControls): ModeActions {
 			openHelp(controls);
 		},
 		quit: controls.quit,
+	};
+}
+
+export function messageActions(controls: ActionControls): ModeActions {
+	return {
+		close: () => {
+			const mode = controls.mode();
+			if (mode.kind === 'message') controls.setMode(mode.back);
+		},
 	};
 }

@@ -110,21 +110,25 @@ export function panesActions(controls: ActionControls): ModeActions {
 }
 
 /** The last notice, whole: the footer has one line for it. */
-function showMessage(controls: ActionControls): void {
+export function showMessage(controls: ActionControls): void {
 	const {notice} = controls.snapshot();
 	if (!notice) return;
 	const width = Math.max(10, controls.columns() - 2);
 	const lines: string[] = [];
-	for (let at = 0; at < notice.text.length && lines.length < 12; at += width)
-		lines.push(notice.text.slice(at, at + width));
+	let row = '';
+	for (const word of notice.text.split(' ')) {
+		if (row !== '' && row.length + 1 + word.length > width) {
+			lines.push(row);
+			row = word;
+		} else row = row === '' ? word : `${row} ${word}`;
+	}
+
+	lines.push(row);
 	controls.setMode({
-		kind: 'confirm',
-		question: `${notice.kind === 'error' ? '✗' : '✓'} the last message (Esc closes)`,
-		details: lines,
-		yes: () => {
-			controls.setMode({kind: 'panes'});
-		},
-		back: {kind: 'panes'},
+		kind: 'message',
+		lines: lines.slice(0, 12),
+		error: notice.kind === 'error',
+		back: controls.mode(),
 	});
 }
 
