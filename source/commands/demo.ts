@@ -226,10 +226,12 @@ export function demoBanner(demo: Demo, mode: 'console' | 'live'): string {
 		`  HTTP API  ${service.httpUrl ?? ''}`,
 		`  devices   ${demo.devices.map(({thingName}) => thingName).join(', ')}`,
 	];
+	// Each command on a line of its own within 80 columns; the moved addresses once, below.
 	const elsewhere = [
-		`  shadow-tui update --thing coffee-maker-1 --desired '{"power":"on","tempLimit":94}'${broker}`,
-		`  shadow-tui update --thing pump-1 --desired 'alarmLimit = 62'${broker}`,
-		`  shadow-tui list --match 'coffee-maker-*'${broker}${api}`,
+		`  shadow-tui update --thing coffee-maker-1 --desired 'tempLimit = 94'`,
+		`  shadow-tui update --thing pump-1 --desired 'alarmLimit = 62'`,
+		`  shadow-tui list --match 'coffee-maker-*'`,
+		...(broker || api ? [`  (add${broker}${api})`] : []),
 	];
 	if (mode === 'console')
 		return [
