@@ -99,7 +99,7 @@ export function App({
 		};
 	}, [fleetOpen, fleet]);
 
-	const fixedRows = 3 + (snapshot.device ? 1 : 0) + footerRows(mode);
+	const fixedRows = 3 + (snapshot.device ? 1 : 0) + footerRows(mode, columns);
 	const bodyHeight = Math.max(3, rows - fixedRows);
 	const bodyHeightRef = useRef(bodyHeight);
 	const columnsRef = useRef(columns);

@@ -8,20 +8,20 @@ import type {ConsoleSnapshot} from '../session/console-session.js';
 import type {FleetSnapshot} from '../session/fleet-session.js';
 import {useColor} from './color.js';
 import type {Mode} from './modes.js';
-import {PromptLine} from './prompt-line.js';
+import {PromptLine, promptErrorRows} from './prompt-line.js';
 
 /** Rows the footer of a mode takes. */
-export function footerRows(mode: Mode): number {
+export function footerRows(mode: Mode, width: number): number {
 	switch (mode.kind) {
 		case 'edit':
 		case 'thing':
 		case 'fleet-filter':
 		case 'fleet-edit': {
-			return 2;
+			return 1 + errorRows(mode, width);
 		}
 
 		case 'shadow': {
-			return 3;
+			return 2 + errorRows(mode, width);
 		}
 
 		case 'confirm': {
@@ -36,6 +36,12 @@ export function footerRows(mode: Mode): number {
 			return 1;
 		}
 	}
+}
+
+function errorRows(mode: Mode, width: number): number {
+	const error =
+		'error' in mode && typeof mode.error === 'string' ? mode.error : undefined;
+	return promptErrorRows(error, width);
 }
 
 const placeholders = {

@@ -12,6 +12,15 @@ type Props = {
 	readonly width: number;
 };
 
+/** Rows a prompt's error takes: it wraps onto up to three rows rather than being cut. */
+export function promptErrorRows(
+	error: string | undefined,
+	width: number,
+): number {
+	if (!error) return 1;
+	return Math.min(3, Math.ceil((error.length + 2) / Math.max(10, width)));
+}
+
 /** A one-line input with its label and, below it, the error that kept it from being sent. */
 export function PromptLine({label, line, placeholder, error, width}: Props) {
 	const color = useColor();
@@ -26,9 +35,11 @@ export function PromptLine({label, line, placeholder, error, width}: Props) {
 					placeholder={placeholder}
 				/>
 			</Box>
-			<Text color={color('red')} wrap="truncate-end">
-				{error ? `✗ ${error}` : ' '}
-			</Text>
+			<Box height={promptErrorRows(error, width)} overflow="hidden">
+				<Text color={color('red')} wrap="wrap">
+					{error ? `✗ ${error}` : ' '}
+				</Text>
+			</Box>
 		</Box>
 	);
 }

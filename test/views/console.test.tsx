@@ -322,6 +322,18 @@ test('m shows the last message whole, wrapped to the width; Esc closes it', asyn
 	await frame((f) => !f.includes('close the message'), 'closed');
 });
 
+test('an error in a prompt wraps onto the rows under it, not cut at the width', async (t) => {
+	const service = await startTestService(t);
+	const {frame, type} = await open(t, service, {columns: 40});
+	await frame((f) => f.includes('no shadow yet'), 'the console');
+	await type('e', 'desired> ', 'a.b.c.d.e.f.g.h = 1');
+	const text = await frame((f) => f.includes('✗ JSON'), 'the error');
+	assert.match(
+		text.replaceAll(/\s+/g, ' '),
+		/✗ JSON contains too many levels of nesting; maximum is 6: this has 8; nothing was sent/,
+	);
+});
+
 test('Ctrl-C cancels a search in help and a question; outside them it quits', async (t) => {
 	const service = await startTestService(t);
 	const dir = await temporaryDirectory(t);
