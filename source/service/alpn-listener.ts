@@ -5,10 +5,14 @@ they need to connect without a port) or mqtt speaks MQTT; one that offers
 another protocol is HTTPS (the data-plane API, and MQTT over WebSocket at
 /mqtt); one that offers none is served by what its first byte says.
 */
-import type {AddressInfo} from 'node:net';
 import {createServer, type Server, type TLSSocket} from 'node:tls';
 import type {Logger} from '../log/logger.js';
-import {tlsServerOptions, urlHost, type TlsFiles} from './embedded-broker.js';
+import {
+	listen,
+	tlsServerOptions,
+	urlHost,
+	type TlsFiles,
+} from './embedded-broker.js';
 
 /** Server preference order: MQTT when the client offers it, then HTTP. */
 export const alpnProtocols = [
@@ -19,13 +23,31 @@ export const alpnProtocols = [
 ];
 
 const mqttProtocols = new Set(['x-amzn-mqtt-ca', 'mqtt']);
+const httpProtocols = new Set(['x-amzn-http-ca', 'http/1.1']);
+
+/**
+The protocol to agree on: ours in our order when the client offers one,
+else the client's first. With a plain list of our protocols, a client that
+offers none of them (`h2` alone, `mqttv3.1`) would get a fatal alert;
+agreeing on its own lets its first bytes decide, as for a client without ALPN.
+*/
+export function chooseProtocol({
+	protocols,
+}: {
+	readonly protocols: readonly string[];
+}): string | undefined {
+	return (
+		alpnProtocols.find((protocol) => protocols.includes(protocol)) ??
+		protocols[0]
+	);
+}
 
 /** How long a client that offered no ALPN may take to send its first bytes. */
 const firstBytesTimeout = 30_000;
 const mqttConnect = 0x10;
 
 /**
-A client that offers no ALPN (mqtt.js, mosquitto_pub, Node's https) says
+A client that offers no ALPN, or none of ours (mqtt.js, mosquitto_pub, Node's https) says
 what it speaks in its first byte: a CONNECT is 0x10, an HTTP request starts
 with a method's letter. The byte is put back for whoever serves it.
 */
@@ -65,19 +87,17 @@ export async function startAlpnListener(options: {
 	const {log} = options;
 	const open = new Set<TLSSocket>();
 	const server: Server = createServer(
-		{...tlsServerOptions(options.tls), ALPNProtocols: alpnProtocols},
+		{...tlsServerOptions(options.tls), ALPNCallback: chooseProtocol},
 		(socket) => {
 			socket.setNoDelay(true);
 			open.add(socket);
 			socket.once('close', () => open.delete(socket));
 			const protocol = socket.alpnProtocol;
-			if (typeof protocol === 'string') {
-				if (mqttProtocols.has(protocol)) options.mqtt(socket);
-				else options.https(socket);
-				return;
-			}
-
-			dispatchByFirstByte(socket, options);
+			if (typeof protocol === 'string' && mqttProtocols.has(protocol))
+				options.mqtt(socket);
+			else if (typeof protocol === 'string' && httpProtocols.has(protocol))
+				options.https(socket);
+			else dispatchByFirstByte(socket, options);
 		},
 	);
 	server.on('tlsClientError', (error, socket) => {
@@ -86,22 +106,7 @@ export async function startAlpnListener(options: {
 			remoteAddress: socket.remoteAddress,
 		});
 	});
-	const port = await new Promise<number>((resolve, reject) => {
-		server.once('error', (error: NodeJS.ErrnoException) => {
-			reject(
-				new Error(
-					error.code === 'EADDRINUSE'
-						? `port ${options.port} on ${options.host} is already in use`
-						: error.code === 'EACCES'
-							? `port ${options.port} needs privileges to bind (root, CAP_NET_BIND_SERVICE, or sysctl net.ipv4.ip_unprivileged_port_start); choose another --alpn-port`
-							: error.message,
-				),
-			);
-		});
-		server.listen(options.port, options.host, () => {
-			resolve((server.address() as AddressInfo).port);
-		});
-	});
+	const port = await listen(server, options.host, options.port);
 	return {
 		url: `mqtts://${urlHost(options.host)}:${port}`,
 		async close() {

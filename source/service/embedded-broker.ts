@@ -315,7 +315,8 @@ function wsServer(
 	return server;
 }
 
-async function listen(
+/** Listens, with the two refusals a user can act on said in their words. */
+export async function listen(
 	server: NetServer | HttpServer,
 	host: string,
 	port: number,
@@ -325,7 +326,11 @@ async function listen(
 			reject(
 				error.code === 'EADDRINUSE'
 					? new Error(`port ${port} on ${host} is already in use`)
-					: error,
+					: error.code === 'EACCES'
+						? new Error(
+								`port ${port} needs privileges to bind (root, CAP_NET_BIND_SERVICE, or sysctl net.ipv4.ip_unprivileged_port_start); choose another port`,
+							)
+						: error,
 			);
 		};
 

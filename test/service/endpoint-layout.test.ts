@@ -10,6 +10,7 @@ import {request as httpsRequest} from 'node:https';
 import {test} from 'node:test';
 import {WebSocket} from 'ws';
 import {connectMqtt} from '../../source/client/connect-mqtt.js';
+import {chooseProtocol} from '../../source/service/alpn-listener.js';
 import {getJson} from '../../source/client/get-json.js';
 import {issue, makeCa, type Pem} from '../helpers/certificates.js';
 import {remainingLength} from '../helpers/mqtt-bytes.js';
@@ -227,6 +228,15 @@ test('wss:// at /mqtt and the Publish API apply mutual TLS and policies as MQTT 
 	);
 });
 
+test("the ALPN port agrees on ours in our order, else on the client's first", () => {
+	assert.equal(
+		chooseProtocol({protocols: ['http/1.1', 'x-amzn-mqtt-ca']}),
+		'x-amzn-mqtt-ca',
+	);
+	assert.equal(chooseProtocol({protocols: ['h2', 'http/1.1']}), 'http/1.1');
+	assert.equal(chooseProtocol({protocols: ['h2']}), 'h2');
+});
+
 test('the ALPN port: x-amzn-mqtt-ca is MQTT, anything else HTTPS, on one port', async (t) => {
 	const dir = await temporaryDirectory(t);
 	const {ca, server, lamp} = tlsService(dir);
@@ -256,6 +266,19 @@ test('the ALPN port: x-amzn-mqtt-ca is MQTT, anything else HTTPS, on one port', 
 
 	// A client that offers no ALPN (mqtt.js as the console uses it, Node's https below) is served by its first byte.
 	await probe.client.endAsync();
+	// A client that offers only protocols of its own is not refused: its first bytes decide.
+	const own = await Probe.connect(t, {
+		url: alpnUrl,
+		...tls,
+		clientId: 'lamp',
+		alpnProtocols: ['mqttv3.1'],
+	});
+	assert.equal(
+		(own.client.stream as {alpnProtocol?: string}).alpnProtocol,
+		'mqttv3.1',
+	);
+	await own.watch('$aws/things/lamp/shadow/update/accepted');
+	await own.client.endAsync();
 	const plain = await Probe.connect(t, {
 		url: alpnUrl,
 		...tls,
