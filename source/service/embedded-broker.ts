@@ -38,6 +38,7 @@ import {
 import {
 	defaultBrokerLimits,
 	guardPackets,
+	maxPacketBytes,
 	type BrokerLimits,
 } from './broker-limits.js';
 import {installBrokerAccess} from './broker-access.js';
@@ -171,8 +172,15 @@ export async function startEmbeddedBroker(
 	};
 
 	// The HTTP API's port serves /mqtt only; the --ws-port listener serves MQTT on any path.
-	const acceptWebSocket = mqttWebSocketAcceptor(overWebSocket, log);
-	const wsListener = mqttWebSocketAcceptor(overWebSocket, log, {anyPath: true});
+	// A whole packet of the largest, with its fixed header.
+	const maxMessageBytes = maxPacketBytes(limits) + 5;
+	const acceptWebSocket = mqttWebSocketAcceptor(overWebSocket, log, {
+		maxMessageBytes,
+	});
+	const wsListener = mqttWebSocketAcceptor(overWebSocket, log, {
+		anyPath: true,
+		maxMessageBytes,
+	});
 	const servers: (NetServer | HttpServer)[] = [];
 	try {
 		const mqttServer = options.tls

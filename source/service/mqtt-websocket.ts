@@ -137,10 +137,19 @@ whose socket is the TLS socket when the server is HTTPS.
 export function mqttWebSocketAcceptor(
 	accept: (stream: Duplex, request: IncomingMessage) => void,
 	log: Logger,
-	options: {readonly anyPath?: boolean} = {},
+	options: {
+		readonly anyPath?: boolean;
+		/**
+		The largest message a client may send: one packet of the broker's largest.
+		ws would otherwise buffer up to 100 MB of one message before the broker's
+		own bounds see a byte.
+		*/
+		readonly maxMessageBytes: number;
+	},
 ): WebSocketAcceptor & {close(): void} {
 	const server = new WebSocketServer({
 		noServer: true,
+		maxPayload: options.maxMessageBytes,
 		// MQTT asks for the "mqtt" subprotocol (older clients "mqttv3.1"); answer with what was offered.
 		handleProtocols: (protocols) => protocols.values().next().value ?? false,
 	});

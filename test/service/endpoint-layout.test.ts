@@ -97,6 +97,36 @@ test('MQTT over WebSocket at /mqtt on the HTTP port: any Host, one packet per me
 	assert.equal(status, 404);
 });
 
+test('a WebSocket message larger than the largest packet closes that connection; the broker goes on', async (t) => {
+	const service = await startTestService(t);
+	const url = `${(service.httpUrl ?? '').replace('http', 'ws')}/mqtt`;
+	const hostile = new WebSocket(url, 'mqtt');
+	t.after(() => {
+		hostile.terminate();
+	});
+	await new Promise((resolve, reject) => {
+		hostile.once('open', resolve);
+		hostile.once('error', reject);
+	});
+	const closed = new Promise<number>((resolve) => {
+		hostile.once('close', (code) => {
+			resolve(code);
+		});
+	});
+	hostile.on('error', () => undefined);
+	// 1 MB of garbage in one message, never a valid packet.
+	hostile.send(Buffer.alloc(1024 * 1024, 0xff));
+	assert.equal(await closed, 1009);
+
+	const probe = await Probe.connect(t, {url});
+	await probe.watch('$aws/things/lamp/shadow/update/accepted');
+	await probe.publish(
+		'$aws/things/lamp/shadow/update',
+		JSON.stringify({state: {reported: {on: true}}, clientToken: 'after'}),
+	);
+	await probe.waitForToken('/update/accepted', 'after');
+});
+
 async function post(
 	url: string,
 	body: string,
