@@ -30,7 +30,12 @@ import {
 	type AccessControl,
 	type Principal,
 } from '../security/access-control.js';
-import {resources, type Access, type PolicyAction} from '../security/policy.js';
+import {
+	resources,
+	type Access,
+	type PolicyAction,
+	type PolicyResource,
+} from '../security/policy.js';
 import {tlsServerOptions, urlHost, type TlsFiles} from './embedded-broker.js';
 import type {ShadowService} from './shadow-service.js';
 import {
@@ -38,7 +43,7 @@ import {
 	publishPath,
 	publishedBody,
 } from './http-publish.js';
-import type {WebSocketAcceptor} from './mqtt-websocket.js';
+import {refuseUpgrade, type WebSocketAcceptor} from './mqtt-websocket.js';
 
 export type HttpApi = {
 	readonly url: string;
@@ -169,8 +174,10 @@ export async function startHttpApi(options: {
 		const principal = await principalOf(request);
 		if ('code' in principal) return errorReply(principal);
 		const granted = access.accessFor(principal);
-		const forbidden = (action: PolicyAction, thingName: string) => {
-			const resource = resources.thing(thingName);
+		const forbidden = (
+			action: PolicyAction,
+			resource: PolicyResource,
+		): Reply | undefined => {
 			if (granted.allows(action, resource)) return undefined;
 			log.warn('HTTP request forbidden by policy', {
 				principal: describePrincipal(principal),
@@ -186,7 +193,7 @@ export async function startHttpApi(options: {
 		if (published) {
 			if (request.method !== 'POST')
 				return errorReply(reject(405, 'Method Not Allowed'));
-			return publishFrom(request, principal, granted, published[1] ?? '', url);
+			return publishFrom(request, published[1] ?? '', url, forbidden);
 		}
 
 		const list = listPath.exec(url.pathname);
@@ -195,7 +202,7 @@ export async function startHttpApi(options: {
 				return errorReply(reject(405, 'Method Not Allowed'));
 			const thingName = decode(list[1] ?? '');
 			return (
-				forbidden('iot:ListNamedShadowsForThing', thingName) ??
+				forbidden('iot:ListNamedShadowsForThing', resources.thing(thingName)) ??
 				listNamed(thingName, url.searchParams)
 			);
 		}
@@ -213,7 +220,10 @@ export async function startHttpApi(options: {
 
 		const address = addressOf(decode(shadow[1] ?? ''), url.searchParams);
 		if ('code' in address) return errorReply(address);
-		const refusal = forbidden(actions[operation], address.thingName);
+		const refusal = forbidden(
+			actions[operation],
+			resources.thing(address.thingName),
+		);
 		if (refusal) return refusal;
 		const body =
 			operation === 'update'
@@ -233,23 +243,17 @@ export async function startHttpApi(options: {
 
 	async function publishFrom(
 		request: IncomingMessage,
-		principal: Principal,
-		granted: Access,
 		encodedTopic: string,
 		url: URL,
+		forbidden: (
+			action: PolicyAction,
+			resource: PolicyResource,
+		) => Reply | undefined,
 	): Promise<Reply> {
 		const parsed = parsePublishRequest(encodedTopic, url.searchParams);
 		if ('code' in parsed) return errorReply(parsed);
-		const resource = resources.topic(parsed.topic);
-		if (!granted.allows('iot:Publish', resource)) {
-			log.warn('HTTP request forbidden by policy', {
-				principal: describePrincipal(principal),
-				action: 'iot:Publish',
-				resource,
-				decision: granted.explain('iot:Publish', resource),
-			});
-			return errorReply(reject(403, messages.forbidden));
-		}
+		const refusal = forbidden('iot:Publish', resources.topic(parsed.topic));
+		if (refusal) return refusal;
 
 		const body = await readBody(request, limits.maxRequestBytes);
 		if (body === undefined)
@@ -398,12 +402,6 @@ export async function startHttpApi(options: {
 	// Sockets that stop talking mid-request are closed, not kept forever.
 	server.timeout = bounds.requestTimeout;
 	const {webSocket} = options;
-	const refuseUpgrade = (_request: IncomingMessage, socket: Duplex) => {
-		socket.end(
-			'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
-		);
-	};
-
 	// Upgraded sockets leave the HTTP server's bookkeeping, yet keep close() waiting: they are destroyed there.
 	const upgraded = new Set<Duplex>();
 	const onUpgrade = (
@@ -414,7 +412,7 @@ export async function startHttpApi(options: {
 		upgraded.add(socket);
 		socket.once('close', () => upgraded.delete(socket));
 		if (webSocket) webSocket(request, socket, head);
-		else refuseUpgrade(request, socket);
+		else refuseUpgrade(socket);
 	};
 
 	server.on('upgrade', onUpgrade);

@@ -122,6 +122,13 @@ function toBuffer(data: RawData): Buffer {
 	return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
 }
 
+/** The answer to an upgrade nobody serves: 404, and the connection closed. */
+export function refuseUpgrade(socket: Duplex): void {
+	socket.end(
+		'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+	);
+}
+
 export type WebSocketAcceptor = (
 	request: IncomingMessage,
 	socket: Duplex,
@@ -156,9 +163,7 @@ export function mqttWebSocketAcceptor(
 	const upgrade: WebSocketAcceptor = (request, socket, head) => {
 		const path = (request.url ?? '').split('?')[0];
 		if (path !== mqttWebSocketPath && !options.anyPath) {
-			socket.end(
-				'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
-			);
+			refuseUpgrade(socket);
 			return;
 		}
 

@@ -7,6 +7,7 @@ import {Box, Text} from 'ink';
 import {helpLines, type HelpLine, type ModeKind} from './keymap.js';
 import type {LineState} from './line-edit.js';
 import {LineView} from './line-input.js';
+import {wrapWords} from './wrap-words.js';
 
 export type HelpState = {
 	readonly from: ModeKind;
@@ -75,20 +76,6 @@ export function helpRows(
 			});
 		return rows;
 	});
-}
-
-function wrapWords(text: string, room: number): string[] {
-	const rows: string[] = [];
-	let row = '';
-	for (const word of text.split(' ')) {
-		if (row !== '' && row.length + 1 + word.length > room) {
-			rows.push(row);
-			row = word;
-		} else row = row === '' ? word : `${row} ${word}`;
-	}
-
-	if (row !== '' || rows.length === 0) rows.push(row);
-	return rows;
 }
 
 /** Rows of help lines in a body of `height`: a title row and a row for the search. */

@@ -9,6 +9,7 @@ import type {Mode} from '../modes.js';
 import {paneDocuments} from '../panes-body.js';
 import {lineCount} from '../document-pane.js';
 
+import {wrapWords} from '../wrap-words.js';
 import {openHelp, type ActionControls} from './controls.js';
 
 const ownSection = (snapshot: ConsoleSnapshot): Section =>
@@ -113,17 +114,7 @@ export function panesActions(controls: ActionControls): ModeActions {
 export function showMessage(controls: ActionControls): void {
 	const {notice} = controls.snapshot();
 	if (!notice) return;
-	const width = Math.max(10, controls.columns() - 2);
-	const lines: string[] = [];
-	let row = '';
-	for (const word of notice.text.split(' ')) {
-		if (row !== '' && row.length + 1 + word.length > width) {
-			lines.push(row);
-			row = word;
-		} else row = row === '' ? word : `${row} ${word}`;
-	}
-
-	lines.push(row);
+	const lines = wrapWords(notice.text, Math.max(10, controls.columns() - 2));
 	controls.setMode({
 		kind: 'message',
 		lines: lines.slice(0, 12),
