@@ -154,17 +154,6 @@ export type ConsoleSession = {
 	close(): Promise<void>;
 };
 
-/**
-A delete of a watched shadow (its delete/accepted, whoever sent the delete).
-shadow-client.ts does not send it yet; the session takes it as soon as it does.
-*/
-export type ShadowDeletedEvent = {
-	readonly kind: 'deleted';
-	readonly deleted: DeleteAccepted;
-};
-
-type WatchEvent = ShadowEvent | ShadowDeletedEvent;
-
 /** The newest {"timestamp": T} leaf; a loop rather than recursion, as metadata came off the wire. */
 export function latestTimestamp(metadata: JsonValue | undefined): number {
 	let latest = 0;
@@ -336,7 +325,7 @@ export function createConsoleSession(
 	}
 
 	function onDocuments(
-		documents: Extract<WatchEvent, {kind: 'documents'}>['documents'],
+		documents: Extract<ShadowEvent, {kind: 'documents'}>['documents'],
 	): void {
 		const {previous, current, timestamp} = documents;
 		if (!isFresh(current.version, previous === null)) return;
@@ -393,7 +382,7 @@ export function createConsoleSession(
 		show(stripDelta(got.state), got.metadata, got.version);
 	}
 
-	const onEvent = (event: WatchEvent) => {
+	const onEvent = (event: ShadowEvent) => {
 		if (event.kind === 'documents') onDocuments(event.documents);
 		else if (event.kind === 'deleted') onDeleted(event.deleted);
 		else if (event.kind === 'ignored') {
@@ -405,7 +394,7 @@ export function createConsoleSession(
 		} else if (event.kind === 'resync') answered(event.shadow, false);
 	};
 
-	const onClassicEvent = (event: WatchEvent) => {
+	const onClassicEvent = (event: ShadowEvent) => {
 		if (event.kind === 'documents')
 			classicConnected = connectedOf(event.documents.current);
 		else if (event.kind === 'deleted') classicConnected = undefined;

@@ -29,8 +29,6 @@ import {PanesBody} from './panes-body.js';
 import {StatusBar} from './status-bar.js';
 import {useKeys} from './use-keys.js';
 
-export {wideColumns} from './panes-body.js';
-
 /** Hands the terminal to a full-screen program and takes it back. */
 export type TerminalHandover = {
 	suspend(): void;

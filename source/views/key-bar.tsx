@@ -2,8 +2,6 @@ import {Box, Text} from 'ink';
 import {useColor} from './color.js';
 import type {BarHint} from './keymap.js';
 
-export type KeyHint = BarHint;
-
 type Props = {readonly hints: readonly BarHint[]; readonly width: number};
 
 /** The keys of the current mode that fit one line (keymap.ts chooses them). */

@@ -5,7 +5,6 @@ between renders see the mode the previous key left.
 */
 import type {Section} from '../session/console-session.js';
 import type {HelpState} from './help-overlay.js';
-import type {ModeKind} from './keymap.js';
 import type {LineState} from './line-edit.js';
 
 /** What an edit line writes: one section, or desired and reported at once. */
@@ -62,11 +61,6 @@ export type Mode =
 			readonly error: boolean;
 			readonly back: Mode;
 	  };
-
-/** The keymap a mode's keys are looked up in. */
-export function keymapOf(mode: Mode): ModeKind {
-	return mode.kind;
-}
 
 /** The mode a prompt line belongs to, with its line replaced. */
 export function withLine<M extends Mode>(mode: M, line: LineState): M {
