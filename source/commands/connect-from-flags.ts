@@ -109,17 +109,7 @@ export async function connectFromFlags(
 	log: Logger,
 	options: ConnectOptions = {},
 ): Promise<ShadowClient> {
-	const {description, options: clientOptions} = clientOptionsFromFlags(
-		flags,
-		environment,
-		log,
-		options,
-	);
-	try {
-		return await connectShadowClient(clientOptions);
-	} catch (error: unknown) {
-		throw connectFailure(description, error);
-	}
+	return clientFromFlags(flags, environment, log, options, connectShadowClient);
 }
 
 /**
@@ -137,6 +127,25 @@ export async function openClientFromFlags(
 	log: Logger,
 	options: ConnectOptions & {firstAttemptMs?: number} = {},
 ): Promise<ShadowClient> {
+	const {firstAttemptMs} = options;
+	return clientFromFlags(flags, environment, log, options, async (client) =>
+		openShadowClient({
+			...client,
+			...(firstAttemptMs === undefined ? {} : {firstAttemptMs}),
+		}),
+	);
+}
+
+/** The client the flags describe, made by `connect`; a failure names the broker. */
+async function clientFromFlags(
+	flags: FlagValues,
+	environment: Environment,
+	log: Logger,
+	options: ConnectOptions,
+	connect: (
+		client: Parameters<typeof connectShadowClient>[0],
+	) => Promise<ShadowClient>,
+): Promise<ShadowClient> {
 	const {description, options: clientOptions} = clientOptionsFromFlags(
 		flags,
 		environment,
@@ -144,12 +153,7 @@ export async function openClientFromFlags(
 		options,
 	);
 	try {
-		return await openShadowClient({
-			...clientOptions,
-			...(options.firstAttemptMs === undefined
-				? {}
-				: {firstAttemptMs: options.firstAttemptMs}),
-		});
+		return await connect(clientOptions);
 	} catch (error: unknown) {
 		throw connectFailure(description, error);
 	}
