@@ -45,6 +45,7 @@ import {messages, tooDeep} from '../shadow/errors.js';
 import {shapeOf} from '../shadow/json-shape.js';
 import {awsLimits, type ShadowLimits} from '../shadow/limits.js';
 import {checkShadowName, checkThingName} from '../shadow/names.js';
+import {topicMatches} from '../traffic/topic-filter.js';
 import {checkReply, maxReplyBytes} from './check-reply.js';
 import {
 	connectMqtt,
@@ -108,12 +109,29 @@ export type ShadowClient = {
 	requests to many things need no subscription each: for bulk work.
 	*/
 	subscribeAllReplies(operation: Operation): Promise<void>;
+	/**
+	Every message on topics matching the filters, raw, and every request this
+	client publishes (sent: true), for the traffic inspector. Rejects with 403
+	when the broker refuses a filter; the returned function unsubscribes.
+	*/
+	tap(
+		filters: readonly string[],
+		listener: (message: TappedMessage) => void,
+	): Promise<() => Promise<void>>;
 	/** AWS lifecycle events of one client id: true on connected, false on disconnected. */
 	watchPresence(
 		clientId: string,
 		listener: (online: boolean, at: number) => void,
 	): Promise<() => void>;
 	close(): Promise<void>;
+};
+
+export type TappedMessage = {
+	readonly topic: string;
+	readonly payload: Uint8Array;
+	/** Epoch ms. */
+	readonly at: number;
+	readonly sent: boolean;
 };
 
 const presencePrefix = '$aws/events/presence/';
@@ -220,6 +238,15 @@ export function createShadowClient(
 		{address: ShadowAddress; listeners: Set<(event: ShadowEvent) => void>}
 	>();
 	const statusListeners = new Set<(status: ConnectionStatus) => void>();
+	const taps = new Set<{
+		readonly filters: readonly string[];
+		readonly listener: (message: TappedMessage) => void;
+	}>();
+	const tapped = (message: TappedMessage) => {
+		for (const tap of taps)
+			if (tap.filters.some((filter) => topicMatches(filter, message.topic)))
+				tap.listener(message);
+	};
 	let status: ConnectionStatus = mqtt.connected ? 'connected' : 'connecting';
 	let counter = 0;
 	let gaveUp = false;
@@ -334,8 +361,16 @@ export function createShadowClient(
 				reject,
 				timer,
 			});
+			const topic = formatShadowTopic(address, operation);
+			if (taps.size > 0)
+				tapped({
+					topic,
+					payload: Buffer.from(payload),
+					at: Date.now(),
+					sent: true,
+				});
 			mqtt.publish(
-				formatShadowTopic(address, operation),
+				topic,
 				payload,
 				{qos: 1},
 				(error) => {
@@ -357,6 +392,7 @@ export function createShadowClient(
 	}
 
 	function onMessage(topic: string, payload: Buffer): void {
+		if (taps.size > 0) tapped({topic, payload, at: Date.now(), sent: false});
 		if (topic.startsWith(presencePrefix)) {
 			onPresence(topic, payload);
 			return;
@@ -588,6 +624,28 @@ export function createShadowClient(
 				),
 			);
 			coveredOperations.add(operation);
+		},
+		async tap(filters, listener) {
+			const entry = {filters: [...filters], listener};
+			taps.add(entry);
+			try {
+				await subscribe(entry.filters);
+			} catch (error: unknown) {
+				taps.delete(entry);
+				throw error;
+			}
+
+			return async () => {
+				taps.delete(entry);
+				const unused = entry.filters.filter(
+					(filter) =>
+						![...taps].some((other) => other.filters.includes(filter)) &&
+						subscribed.has(filter),
+				);
+				for (const filter of unused) subscribed.delete(filter);
+				if (unused.length > 0 && mqtt.connected)
+					await mqtt.unsubscribeAsync(unused).catch(() => undefined);
+			};
 		},
 		async watchPresence(presenceClientId, listener) {
 			const listeners = presenceListeners.get(presenceClientId) ?? new Set();
