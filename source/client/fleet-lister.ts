@@ -2,7 +2,8 @@
 The fleet as the local service's HTTP API lists it (GET /api/shadows), every
 page followed. A malformed query comes back as the service's 400 message. A
 page nested deeper than a listing of shadows can be is refused before
-anything walks it (printing it with --json would recurse).
+anything walks it (printing it with --json would recurse). A reportedAt
+that is no time (a string, 1e400) is dropped rather than drawn as an age.
 */
 import type {ShadowSummary} from '../fleet/list-shadows.js';
 import {deeperThan} from '../shadow/json-shape.js';
@@ -24,6 +25,24 @@ export type FleetLister = (filter: FleetFilter) => Promise<ShadowSummary[]>;
 
 /** A page, its results, a summary, its state, then a section of maxDepth levels. */
 const deepestPage = awsLimits.maxDepth + 4;
+
+function isTime(value: unknown): boolean {
+	return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+/** A listed summary, without a reportedAt that is no epoch time. */
+export function withTimes(item: unknown): ShadowSummary {
+	const summary = item as ShadowSummary & {reportedAt?: unknown};
+	if (
+		typeof item !== 'object' ||
+		item === null ||
+		!('reportedAt' in item) ||
+		isTime(summary.reportedAt)
+	)
+		return summary;
+	const {reportedAt: _dropped, ...rest} = summary;
+	return rest;
+}
 
 export function createFleetLister(
 	httpUrl: string,
@@ -70,7 +89,7 @@ export function createFleetLister(
 				);
 			// A loop, not push(...results): spreading a huge array overflows the stack.
 			if (Array.isArray(body.results))
-				for (const item of body.results) results.push(item as ShadowSummary);
+				for (const item of body.results) results.push(withTimes(item));
 			nextToken =
 				typeof body.nextToken === 'string' ? body.nextToken : undefined;
 		} while (nextToken);

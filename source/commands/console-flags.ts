@@ -1,7 +1,7 @@
 /*
 The console's flags checked before anything opens: a thing or shadow name
 AWS would refuse (§10.1, names.ts), a broker, endpoint or API address that
-cannot be connected to. Pure (flags in, a UsageError out), so it runs before
+cannot be connected to, a --stale-after that is no duration. Pure (flags in, a UsageError out), so it runs before
 the terminal is looked at and a script gets exit code 2 and one line whether
 or not a terminal is attached.
 */
@@ -14,6 +14,7 @@ import {
 } from '../client/connection-settings.js';
 import {awsLimits} from '../shadow/limits.js';
 import {checkShadowName, checkThingName} from '../shadow/names.js';
+import {parseDuration} from '../session/stale-after.js';
 import {UsageError} from './command-error.js';
 
 /** Throws a UsageError (one line, exit code 2) for the first flag that cannot work. */
@@ -60,6 +61,12 @@ export function consoleFlagProblem(flags: FlagValues): string | undefined {
 	if (api !== undefined) {
 		const apiProblem = checkApiUrl(api);
 		if (apiProblem) return apiProblem;
+	}
+
+	const staleAfter = text('staleAfter');
+	if (staleAfter !== undefined) {
+		const parsed = parseDuration(staleAfter);
+		if (!parsed.ok) return parsed.error;
 	}
 
 	// A profile may hold the other half.

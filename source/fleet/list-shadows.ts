@@ -1,12 +1,13 @@
 /*
 Listing the fleet: live shadows filtered by a name pattern and a query, one
 page at a time, each summarised the way the fleet table shows it (version,
-online, how many keys differ, when it last changed), optionally with state.
+online, how many keys differ, when it last changed and when reported last
+did), optionally with state.
 Visibility is checked first: a caller's pattern and query only ever run over
 the shadows it may read.
 */
 import {computeDelta} from '../shadow/compute-delta.js';
-import type {JsonObject} from '../shadow/json.js';
+import {isJsonObject, type JsonObject, type JsonValue} from '../shadow/json.js';
 import type {LiveShadow, Sections} from '../shadow/shadow-record.js';
 import type {ShadowAddress} from '../shadow/topics.js';
 import {namePattern} from './name-pattern.js';
@@ -18,6 +19,8 @@ export type ShadowSummary = {
 	readonly version: number;
 	/** Epoch seconds of the last accepted update. */
 	readonly updatedAt: number;
+	/** Epoch seconds of the newest reported value (its metadata); absent without reported state. */
+	readonly reportedAt?: number;
 	/** reported.connected when it is a boolean. */
 	readonly connected?: boolean;
 	readonly deltaKeys: number;
@@ -39,6 +42,30 @@ export type Scan = (
 	after: ShadowAddress,
 	visit: (address: ShadowAddress, shadow: LiveShadow) => boolean,
 ) => void;
+
+/** The newest {"timestamp": T} leaf of metadata, walked with a stack: documents may nest as deep as a client managed to store. */
+export function newestLeaf(
+	metadata: JsonValue | undefined,
+): number | undefined {
+	let newest: number | undefined;
+	const pending: (JsonValue | undefined)[] = [metadata];
+	while (pending.length > 0) {
+		const value = pending.pop();
+		if (Array.isArray(value)) for (const item of value) pending.push(item);
+		else if (isJsonObject(value)) {
+			const {timestamp} = value;
+			if (
+				typeof timestamp === 'number' &&
+				Number.isFinite(timestamp) &&
+				Object.keys(value).length === 1
+			)
+				newest = Math.max(newest ?? timestamp, timestamp);
+			else for (const key in value) pending.push(value[key]);
+		}
+	}
+
+	return newest;
+}
 
 export function listShadows(
 	scan: Scan,
@@ -76,10 +103,12 @@ export function listShadows(
 		)
 			return true;
 		const connected = reported?.connected;
+		const reportedAt = newestLeaf(shadow.metadata.reported);
 		results.push({
 			...address,
 			version: shadow.version,
 			updatedAt: shadow.updatedAt,
+			...(reportedAt === undefined ? {} : {reportedAt}),
 			...(typeof connected === 'boolean' ? {connected} : {}),
 			deltaKeys: delta ? Object.keys(delta).length : 0,
 			...(filter.withState

@@ -2,32 +2,31 @@
 The fleet table: one row per shown shadow, in the session's natural order,
 with columns that line up under their titles at any width. Every line is
 cut to the width (long thing names end in …), so at 80 columns nothing
-wraps and the header stays one line.
+wraps and the header stays one line. REPORTED and CHANGED are ages (`12 s`,
+`4 h`): how long ago the device last reported, and the shadow last changed
+at all; `-` when it has no reported state.
 */
 import {Box, Text} from 'ink';
 import type {ShadowSummary} from '../fleet/list-shadows.js';
+import {useNow} from '../hooks/use-now.js';
 import type {BulkItem} from '../fleet/bulk-run.js';
 import type {FleetSnapshot} from '../session/fleet-session.js';
 import {keyOf} from '../session/fleet-session.js';
 import {useColor} from './color.js';
+import {ageOf, formatAge, widestAge} from './value-ages.js';
 
 type Props = {
 	readonly fleet: FleetSnapshot;
 	readonly cursor: number;
 	readonly width: number;
 	readonly height: number;
+	/** Epoch seconds for the ages (a test's clock); the system clock by default. */
+	readonly now?: () => number;
 };
 
 function progressBar(done: number, total: number, width: number): string {
 	const filled = total === 0 ? width : Math.round((done / total) * width);
 	return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
-}
-
-function formatTime(epochSeconds: number): string {
-	return new Date(epochSeconds * 1000)
-		.toISOString()
-		.replace('T', ' ')
-		.slice(0, 19);
 }
 
 /** Cut to `width` characters, the last one … when something was cut. */
@@ -44,7 +43,8 @@ export type FleetColumns = {
 };
 
 const online = 'ONLINE'.length;
-const changed = '2026-01-01 00:00:00'.length;
+const reported = Math.max('REPORTED'.length, widestAge);
+const changed = Math.max('CHANGED'.length, widestAge);
 /** Cursor mark and check box: `▸[x] `. */
 const lead = 5;
 /** The narrowest a thing name gets before RESULT gives way. */
@@ -66,7 +66,8 @@ export function fleetColumns(
 		delta = Math.max(delta, String(shadow.deltaKeys).length);
 	}
 
-	const fixed = lead + version + online + delta + changed + 5;
+	// Six spaces: between the seven cells and before RESULT.
+	const fixed = lead + version + online + delta + reported + changed + 6;
 	const room = width - fixed - minimumResult;
 	return {
 		name: Math.max(minimumName, Math.min(longestName, room)),
@@ -82,6 +83,7 @@ function cells(
 		version: string;
 		online: string;
 		delta: string;
+		reported: string;
 		changed: string;
 	},
 ): string {
@@ -90,6 +92,7 @@ function cells(
 		values.version.padStart(columns.version),
 		values.online.padEnd(online),
 		values.delta.padStart(columns.delta),
+		values.reported.padEnd(reported),
 		values.changed.padEnd(changed),
 	].join(' ');
 }
@@ -104,8 +107,11 @@ function resultText(item: BulkItem | undefined): string {
 	return `? ${outcome?.message ?? ''}`;
 }
 
-export function FleetView({fleet, cursor, width, height}: Props) {
+export function FleetView({fleet, cursor, width, height, now: clock}: Props) {
 	const color = useColor();
+	const now = useNow(clock);
+	const age = (at: number | undefined) =>
+		at === undefined ? '-' : formatAge(ageOf(at, now));
 	const {shown, selected, bulk} = fleet;
 	const results = new Map(
 		bulk?.items.map((item) => [keyOf(item.address), item]) ?? [],
@@ -125,6 +131,7 @@ export function FleetView({fleet, cursor, width, height}: Props) {
 		version: 'VER',
 		online: 'ONLINE',
 		delta: 'DELTA',
+		reported: 'REPORTED',
 		changed: 'CHANGED',
 	})} RESULT`;
 	const fit = (text: string) => fitText(text, width);
@@ -159,7 +166,8 @@ export function FleetView({fleet, cursor, width, height}: Props) {
 									? 'yes'
 									: 'no',
 						delta: String(shadow.deltaKeys),
-						changed: formatTime(shadow.updatedAt),
+						reported: age(shadow.reportedAt),
+						changed: age(shadow.updatedAt),
 					},
 				)} `;
 				const result = resultText(item);

@@ -1,7 +1,9 @@
 /*
 Pretty-printed JSON as lines of typed tokens, so a pane can colour them,
 scroll them and mark the keys that are in the delta. Markers are text too
-('*' before a delta key), so nothing is lost without colour.
+('*' before a delta key), so nothing is lost without colour. Given the
+section's metadata, every line that starts with a key carries the time its
+value last changed (value-ages.ts), for the pane to draw as an age.
 */
 import {
 	getOwn,
@@ -9,6 +11,7 @@ import {
 	type JsonObject,
 	type JsonValue,
 } from '../shadow/json.js';
+import {newestTimestamps} from './value-ages.js';
 
 export type TokenKind =
 	'key' | 'string' | 'number' | 'boolean' | 'null' | 'punctuation';
@@ -17,6 +20,8 @@ export type JsonLine = {
 	readonly indent: number;
 	readonly tokens: readonly Token[];
 	readonly marked: boolean;
+	/** Epoch seconds the key's value last changed (its newest metadata leaf); only on lines with a key. */
+	readonly timestamp?: number;
 };
 
 function scalar(value: JsonValue): Token {
@@ -34,6 +39,8 @@ type Step =
 			readonly indent: number;
 			readonly key: string | undefined;
 			readonly mark: JsonValue | undefined;
+			/** The metadata mirroring `value`, if any. */
+			readonly meta: JsonValue | undefined;
 			readonly marked: boolean;
 			readonly last: boolean;
 	  }
@@ -41,14 +48,18 @@ type Step =
 
 /**
 `mark` is the delta (or any object) whose keys should be marked in the lines
-of `value`. The walk keeps its pending steps in an array rather than on the
-call stack, so no document, however it was nested, can overflow it.
+of `value`; `metadata` mirrors `value` (a section's metadata). The walk keeps
+its pending steps in an array rather than on the call stack, so no document,
+however it was nested, can overflow it.
 */
 export function jsonLines(
 	value: JsonValue | undefined,
 	mark?: JsonObject,
+	metadata?: JsonValue,
 ): JsonLine[] {
 	if (value === undefined) return [];
+	const times: ReadonlyMap<object, number> =
+		metadata === undefined ? new Map() : newestTimestamps(metadata);
 	const lines: JsonLine[] = [];
 	const steps: Step[] = [
 		{
@@ -57,23 +68,36 @@ export function jsonLines(
 			indent: 0,
 			key: undefined,
 			mark,
+			meta: metadata,
 			marked: false,
 			last: true,
 		},
 	];
 	for (let step = steps.pop(); step !== undefined; step = steps.pop()) {
 		if (step.kind === 'close') lines.push(step.line);
-		else lines.push(open(step, steps));
+		else lines.push(open(step, steps, times));
 	}
 
 	return lines;
 }
 
+function timeOf(
+	meta: JsonValue | undefined,
+	times: ReadonlyMap<object, number>,
+): number | undefined {
+	return typeof meta === 'object' && meta !== null
+		? times.get(meta)
+		: undefined;
+}
+
 /** The line a value starts with; a container's members and closing line go onto `steps`. */
 function open(
-	{value, indent, key, mark, marked, last}: Step & {kind: 'value'},
+	{value, indent, key, mark, meta, marked, last}: Step & {kind: 'value'},
 	steps: Step[],
+	times: ReadonlyMap<object, number>,
 ): JsonLine {
+	const timestamp = key === undefined ? undefined : timeOf(meta, times);
+	const time = timestamp === undefined ? {} : {timestamp};
 	const prefix: Token[] =
 		key === undefined
 			? []
@@ -94,6 +118,7 @@ function open(
 				indent: indent + 1,
 				key: child,
 				mark: childMark,
+				meta: isJsonObject(meta) ? getOwn(meta, child) : undefined,
 				marked: childMark !== undefined,
 				last: index === keys.length - 1,
 			});
@@ -106,6 +131,7 @@ function open(
 				indent: indent + 1,
 				key: undefined,
 				mark: undefined,
+				meta: Array.isArray(meta) ? meta[index] : undefined,
 				marked,
 				last: index === value.length - 1,
 			});
@@ -129,6 +155,7 @@ function open(
 			indent,
 			tokens: [...prefix, {text: isObject ? '{' : '[', kind: 'punctuation'}],
 			marked,
+			...time,
 		};
 	}
 
@@ -137,5 +164,5 @@ function open(
 		: Array.isArray(value)
 			? {text: '[]', kind: 'punctuation'}
 			: scalar(value);
-	return {indent, tokens: [...prefix, token, ...comma], marked};
+	return {indent, tokens: [...prefix, token, ...comma], marked, ...time};
 }

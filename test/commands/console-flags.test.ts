@@ -55,6 +55,14 @@ test('flags that cannot work are named, in one line each', () => {
 			'--api must be an http:// or https:// URL such as http://127.0.0.1:8080, got "ftp://127.0.0.1:8080"',
 		],
 		[{thing: 'lamp', cert: 'lamp.crt'}, '--cert and --key go together'],
+		[
+			{thing: 'lamp', staleAfter: '90'},
+			'--stale-after must be a duration such as 90s, 5m, 4h or 2d, got "90"',
+		],
+		[
+			{thing: 'lamp', staleAfter: '0m'},
+			'--stale-after must be longer than 0 s, got "0m"',
+		],
 	];
 	for (const [flags, problem] of cases) {
 		assert.equal(consoleFlagProblem(flags), problem, JSON.stringify(flags));
@@ -88,6 +96,8 @@ test('flags that can work pass', () => {
 		// The profile holds the key.
 		{thing: 'lamp', cert: 'lamp.crt', profile: 'prod'},
 		{thing: 'lamp', role: 'device', history: 5},
+		{thing: 'lamp', staleAfter: '90s'},
+		{thing: 'lamp', staleAfter: '1h30m'},
 	]) {
 		assert.equal(consoleFlagProblem(flags), undefined, JSON.stringify(flags));
 		checkConsoleFlags(flags);
@@ -106,6 +116,10 @@ test('the built console refuses a bad name or address with one line and exit cod
 		[
 			['--thing', 'lamp', '--endpoint', 'a b'],
 			'--endpoint must be a host name',
+		],
+		[
+			['--thing', 'lamp', '--stale-after', 'soon'],
+			'--stale-after must be a duration such as 90s, 5m, 4h or 2d, got "soon"',
 		],
 	] as const) {
 		const result = await runCli([...args]);

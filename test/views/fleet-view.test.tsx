@@ -1,7 +1,8 @@
 /*
 The fleet view in the console, with ink-testing-library and the real local
 service: the whole flow through the console, and the table's layout at 80
-columns (aligned columns, natural order, long names cut with …).
+columns (aligned columns, natural order, long names cut with …, the ages of
+the last report and of the last change).
 */
 import assert from 'node:assert/strict';
 import {after, test} from 'node:test';
@@ -16,7 +17,7 @@ import {
 import {App} from '../../source/views/app.js';
 import {ColorContext} from '../../source/views/color.js';
 import {FleetView} from '../../source/views/fleet-view.js';
-import {startTestService} from '../helpers/service.js';
+import {startTestService, testClock} from '../helpers/service.js';
 import {waitForFrame} from '../helpers/wait.js';
 
 after(cleanup);
@@ -137,7 +138,9 @@ test('fleet: filter as you type, select, edit desired of many, see each result, 
 const longName = `coffee-maker-in-the-basement-lab-${'x'.repeat(60)}`;
 
 test('the table at 80 columns: columns under their titles, natural order, long names cut with …', async (t) => {
-	const service = await startTestService(t);
+	const start = 1_800_000_000;
+	const clock = testClock(start);
+	const service = await startTestService(t, {clock});
 	const client = await connectShadowClient({
 		connection: {url: service.mqttUrl},
 	});
@@ -151,12 +154,19 @@ test('the table at 80 columns: columns under their titles, natural order, long n
 			{thingName, shadowName: ''},
 			{state: {reported: {connected: thingName !== 'brewer-2'}}},
 		);
-	// brewer-10 has a version two digits wide.
+	// brewer-10 has a version two digits wide, and reported 12 s before the table is drawn.
+	clock.now = start + 4 * 3600 - 12;
 	for (let version = 2; version <= 12; version++)
 		await client.update(
 			{thingName: 'brewer-10', shadowName: ''},
 			{state: {reported: {step: version}}},
 		);
+	// brewer-3's desired changed a minute ago; it last reported 4 h ago.
+	clock.now = start + 4 * 3600 - 60;
+	await client.update(
+		{thingName: 'brewer-3', shadowName: ''},
+		{state: {desired: {step: 1}}},
+	);
 	const fleet = createFleetSession({
 		client,
 		list: createFleetLister(service.httpUrl ?? ''),
@@ -164,7 +174,13 @@ test('the table at 80 columns: columns under their titles, natural order, long n
 	await fleet.load();
 	const view = (snapshot: FleetSnapshot) => (
 		<ColorContext.Provider value={false}>
-			<FleetView fleet={snapshot} cursor={0} width={80} height={24} />
+			<FleetView
+				fleet={snapshot}
+				cursor={0}
+				width={80}
+				height={24}
+				now={() => start + 4 * 3600}
+			/>
 		</ColorContext.Provider>
 	);
 	const instance = render(view(fleet.getSnapshot()));
@@ -179,7 +195,7 @@ test('the table at 80 columns: columns under their titles, natural order, long n
 		const titles = lines.find((line) => line.includes('THING')) ?? '';
 		assert.match(
 			titles,
-			/^ {5}THING +VER ONLINE DELTA CHANGED +RESULT$/,
+			/^ {5}THING +VER ONLINE DELTA REPORTED CHANGED +RESULT$/,
 			'the titles on one line',
 		);
 		const rows = lines.filter((line) => /\[[ x]\] /.test(line));
@@ -190,11 +206,12 @@ test('the table at 80 columns: columns under their titles, natural order, long n
 			assert.match(row.slice(0, column('VER') + 3), / \d+$/, `VER: ${row}`);
 			assert.match(row.slice(column('ONLINE')), /^(yes|no|\?) /, row);
 			assert.match(row.slice(0, column('DELTA') + 5), / \d+$/, `DELTA: ${row}`);
-			assert.match(
-				row.slice(column('CHANGED')),
-				/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/,
-				`CHANGED: ${row}`,
-			);
+			for (const title of ['REPORTED', 'CHANGED'])
+				assert.match(
+					row.slice(column(title)),
+					/^\d+ (s|min|h|d|y)( |$)/,
+					`${title}: ${row}`,
+				);
 		}
 
 		const shown = rows.map((row) => row.slice(5, column('VER')).trim());
@@ -208,8 +225,9 @@ test('the table at 80 columns: columns under their titles, natural order, long n
 	};
 
 	const before = check(instance.lastFrame() ?? '');
-	assert.match(before.rows[9] ?? '', /brewer-10 +12 yes/);
-	assert.match(before.rows[1] ?? '', /brewer-2 +1 no /);
+	assert.match(before.rows[9] ?? '', /brewer-10 +12 yes +0 +12 s +12 s$/);
+	assert.match(before.rows[1] ?? '', /brewer-2 +1 no +0 +4 h +4 h$/);
+	assert.match(before.rows[2] ?? '', /brewer-3 +2 yes +1 +4 h +1 min$/);
 
 	// Results line up too, cut to the width like everything else.
 	fleet.selectShown();
