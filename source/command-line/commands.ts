@@ -24,6 +24,7 @@ export type CommandName =
 	| 'update'
 	| 'delete'
 	| 'list'
+	| 'watch'
 	| 'certs';
 
 export type CommandSpec = {
@@ -145,6 +146,24 @@ const many: Record<string, FlagSpec> = {
 	},
 };
 
+const traffic: Record<string, FlagSpec> = {
+	answerTimeout: {
+		type: 'number',
+		value: 'MS',
+		description:
+			'traffic: a request with no accepted/rejected answer after MS is marked unanswered',
+		default: 10_000,
+		min: 100,
+	},
+};
+
+const stale: FlagSpec = {
+	type: 'string',
+	value: 'DURATION',
+	description:
+		"values older than this are marked stale (90s, 5m, 4h; default: 3x the device's reporting interval when seen, else 1h)",
+};
+
 export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 	console: {
 		summary: 'the interactive console (default command)',
@@ -166,6 +185,17 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 				default: 1000,
 				min: 1,
 			},
+			traffic: {
+				type: 'number',
+				value: 'N',
+				description:
+					'messages the traffic inspector keeps (the oldest go first)',
+				default: 2000,
+				min: 10,
+				max: 1_000_000,
+			},
+			staleAfter: stale,
+			...traffic,
 			api: {
 				type: 'string',
 				value: 'URL',
@@ -370,6 +400,22 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 		summary: 'list things and their named shadows',
 		usage: 'shadow-tui list [--match PATTERN] [--query Q] [--json]',
 		flags: {...connection, ...many},
+	},
+	watch: {
+		summary:
+			'print every message of a shadow (or many) as it passes, one line each',
+		usage:
+			'shadow-tui watch --thing NAME [--shadow NAME] [--json] (or --match PATTERN, --query Q)',
+		flags: {
+			...connection,
+			...many,
+			...traffic,
+			json: {
+				type: 'boolean',
+				description:
+					'one JSON object per line (JSON Lines), with the payload, for scripts',
+			},
+		},
 	},
 	certs: {
 		summary:

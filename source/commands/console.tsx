@@ -15,6 +15,8 @@ import type {ApplyPolicy} from '../device-mode/device-runner.js';
 import {createLogger, type Logger, type LogLevel} from '../log/logger.js';
 import {createConsoleSession, type Role} from '../session/console-session.js';
 import {createFleetSession} from '../session/fleet-session.js';
+import {createTrafficSession} from '../session/traffic-session.js';
+import {parseDuration} from '../session/stale-after.js';
 import {createFleetLister, type FleetLister} from '../client/fleet-lister.js';
 import type {ShadowAddress} from '../shadow/topics.js';
 import {App} from '../views/app.js';
@@ -44,6 +46,12 @@ export type ConsoleOptions = {
 	readonly log: Logger;
 	/** Where diagnostics go, for the one line shown if the console fails. */
 	readonly logFile: string | undefined;
+	/** Messages the traffic inspector keeps. */
+	readonly trafficCapacity?: number;
+	/** When the inspector marks a request unanswered. */
+	readonly answerTimeoutMs?: number;
+	/** --stale-after in seconds, when given. */
+	readonly staleAfterSeconds?: number;
 };
 
 /** Runs the console until the user quits; the caller closes the client. */
@@ -56,6 +64,12 @@ export async function runConsoleApp(options: ConsoleOptions): Promise<void> {
 		apply: options.apply,
 		historyLimit: options.historyLimit,
 		clock: () => Math.floor(Date.now() / 1000),
+	});
+	const traffic = createTrafficSession({
+		client,
+		address: options.address,
+		capacity: options.trafficCapacity ?? 2000,
+		answerTimeoutMs: options.answerTimeoutMs ?? 10_000,
 	});
 	const color =
 		environment.env.NO_COLOR === undefined || environment.env.NO_COLOR === '';
@@ -88,17 +102,23 @@ export async function runConsoleApp(options: ConsoleOptions): Promise<void> {
 							}
 						: {})}
 					session={session}
+					traffic={traffic}
 					{...(options.listNamedShadows
 						? {listNamedShadows: options.listNamedShadows}
 						: {})}
 					editInEditor={createExternalEditor(environment.env)}
 					terminal={terminal}
+					staleAfterSeconds={options.staleAfterSeconds}
 				/>
 			</ErrorBoundary>
 		</ColorContext.Provider>,
 		{exitOnCtrlC: false, patchConsole: true},
 	);
 	ink.instance = instance;
+	// Its subscription goes out before the first get's, so the inspector sees the get.
+	traffic.start().catch((error: unknown) => {
+		log.warn('traffic inspector did not start', {error: String(error)});
+	});
 	session.start().catch((error: unknown) => {
 		log.error('console start failed', {error: String(error)});
 	});
@@ -107,6 +127,7 @@ export async function runConsoleApp(options: ConsoleOptions): Promise<void> {
 	} finally {
 		// Ink is done writing: only then the screen is given back, so no frame is left on it.
 		terminal.restore();
+		await traffic.close();
 		await session.close();
 	}
 }
@@ -131,6 +152,11 @@ export async function runConsole(
 		(flags.api as string | undefined) ?? defaultApiFor(connection.url);
 	const credentials = httpCredentialsFromFlags(flags, environment);
 	const logFile = flags.logFile as string | undefined;
+	// checkConsoleFlags refused a --stale-after that is no duration.
+	const staleAfter =
+		typeof flags.staleAfter === 'string'
+			? parseDuration(flags.staleAfter)
+			: undefined;
 	const log = createLogger({
 		...(logFile ? {file: logFile} : {}),
 		level: (flags.logLevel as LogLevel | undefined) ?? 'info',
@@ -147,6 +173,8 @@ export async function runConsole(
 			role: ((flags.role as string | undefined) ?? 'app') as Role,
 			apply: ((flags.apply as string | undefined) ?? 'auto') as ApplyPolicy,
 			historyLimit: (flags.history as number | undefined) ?? 1000,
+			trafficCapacity: (flags.traffic as number | undefined) ?? 2000,
+			answerTimeoutMs: (flags.answerTimeout as number | undefined) ?? 10_000,
 			...(api
 				? {
 						listNamedShadows: createNamedShadowLister(api, credentials),
@@ -156,6 +184,7 @@ export async function runConsole(
 			environment,
 			log,
 			logFile,
+			...(staleAfter?.ok ? {staleAfterSeconds: staleAfter.seconds} : {}),
 		});
 	} finally {
 		await client.close();

@@ -52,7 +52,7 @@ export function outcomeText(entry: TrafficEntry): string {
 
 	if (entry.rejection)
 		return `✗ ${entry.rejection.code} ${entry.rejection.message}`;
-	return entry.request ? `${entry.request.latencyMs} ms after its request` : '';
+	return entry.request ? `after ${entry.request.latencyMs} ms` : '';
 }
 
 /** One line: time, source, short topic, shadow, version, token, size and outcome. */
@@ -97,6 +97,7 @@ export type TrafficRecord = {
 	readonly payload?: JsonValue;
 	readonly unparsed?: {readonly reason: string; readonly text: string};
 	readonly rejection?: {readonly code: number; readonly message: string};
+	readonly presence?: {readonly event: string; readonly clientId: string};
 	readonly explanation?: {readonly summary: string; readonly fix: string};
 	readonly answer?: {
 		readonly seq: number;
@@ -131,6 +132,7 @@ export function entryRecord(entry: TrafficEntry): TrafficRecord {
 		...(entry.payload === undefined ? {} : {payload: entry.payload}),
 		...(entry.unparsed ? {unparsed: entry.unparsed} : {}),
 		...(entry.rejection ? {rejection: entry.rejection} : {}),
+		...(entry.presence ? {presence: entry.presence} : {}),
 		...(entry.explanation ? {explanation: entry.explanation} : {}),
 		...(entry.answer ? {answer: entry.answer} : {}),
 		...(entry.request ? {request: entry.request} : {}),

@@ -12,6 +12,11 @@ import type {FleetSession} from '../session/fleet-session.js';
 import {useConsole} from '../hooks/use-console.js';
 import {useFleet} from '../hooks/use-fleet.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
+import {useTraffic} from '../hooks/use-traffic.js';
+import type {
+	TrafficSession,
+	TrafficSnapshot,
+} from '../session/traffic-session.js';
 import type {ConsoleSession} from '../session/console-session.js';
 import {actionsOf, type PaneView} from './console-actions.js';
 import {handleKey} from './console-keys.js';
@@ -23,10 +28,13 @@ import {HelpOverlay} from './help-overlay.js';
 import {HistoryView} from './history-view.js';
 import {barHints} from './keymap.js';
 import {KeyBar} from './key-bar.js';
-import {isFleetMode, type Mode} from './modes.js';
+import {isFleetMode, isTrafficMode, type Mode} from './modes.js';
 import {ModeFooter, footerRows} from './mode-footer.js';
 import {PanesBody} from './panes-body.js';
 import {StatusBar} from './status-bar.js';
+import {TrafficDetail} from './traffic-detail.js';
+import {splitColumns, splitWidth, TrafficSplit} from './traffic-split.js';
+import {TrafficView} from './traffic-view.js';
 import {useKeys} from './use-keys.js';
 
 /** Hands the terminal to a full-screen program and takes it back. */
@@ -45,6 +53,12 @@ export type AppProps = {
 	readonly onQuit?: () => void;
 	/** The fleet view (f); absent when no HTTP API lists the fleet. */
 	readonly fleet?: FleetSession;
+	/** The traffic inspector (i). */
+	readonly traffic?: TrafficSession;
+	/** --stale-after in seconds: reported values older than this are marked stale. */
+	readonly staleAfterSeconds?: number;
+	/** Epoch seconds for the ages shown (a test's clock); the system clock by default. */
+	readonly now?: () => number;
 };
 
 /** A value in state and in a ref: the ref is what keys read. */
@@ -66,6 +80,9 @@ export function App({
 	terminal,
 	onQuit,
 	fleet,
+	traffic,
+	staleAfterSeconds,
+	now,
 }: AppProps) {
 	const snapshot = useConsole(session);
 	const fleetSnapshot = useFleet(fleet);
@@ -78,6 +95,27 @@ export function App({
 	const {exit} = useApp();
 	const {setRawMode, isRawModeSupported} = useStdin();
 	const [mode, currentMode, setMode] = useRefState<Mode>({kind: 'panes'});
+	const [splitOn, , setSplitOn] = useRefState(true);
+	const split =
+		traffic !== undefined &&
+		splitOn &&
+		columns >= splitColumns &&
+		panesShown(mode);
+	const trafficSnapshot = useTraffic(traffic, isTrafficMode(mode) || split);
+	const followed = session.getSnapshot();
+	const addressKey = `${followed.address.thingName}/${followed.address.shadowName}`;
+	const loaded = followed.shadow !== undefined;
+	useEffect(() => {
+		// The inspector moves with the open shadow, seeded with what the console shows.
+		const {address, shadow} = session.getSnapshot();
+		const known =
+			shadow === undefined
+				? undefined
+				: shadow === null
+					? null
+					: {state: shadow.state, version: shadow.version};
+		void traffic?.follow(address, known);
+	}, [traffic, session, addressKey, loaded]);
 	const [panes, currentPanes, setPanes] = useRefState<PaneView>({
 		focus: 0,
 		scroll: [0, 0, 0],
@@ -143,6 +181,20 @@ export function App({
 		fleet,
 		fleetSnapshot: latest.fleetSnapshot,
 		listNamedShadows,
+		traffic,
+		trafficSnapshot: () => traffic?.getSnapshot(),
+		toggleSplit: () => {
+			if (columnsRef.current < splitColumns)
+				setMode({
+					kind: 'message',
+					lines: [
+						`the traffic split needs ${splitColumns} columns (this terminal has ${columnsRef.current}); i opens the inspector`,
+					],
+					error: true,
+					back: currentMode(),
+				});
+			else setSplitOn(!splitOn);
+		},
 		panes: currentPanes,
 		setPanes,
 		bodyHeight: () => bodyHeightRef.current,
@@ -158,6 +210,8 @@ export function App({
 			onLineChange(changed) {
 				if (changed.kind === 'fleet-filter')
 					fleet?.setFilter(changed.line.value);
+				if (changed.kind === 'traffic-filter')
+					traffic?.setFilter(changed.line.value);
 			},
 		});
 	});
@@ -169,6 +223,10 @@ export function App({
 		panes,
 		columns,
 		bodyHeight,
+		staleAfterSeconds,
+		now,
+		traffic: trafficSnapshot,
+		split,
 	});
 	const hints = barHints(mode.kind, columns, {
 		available: (binding) =>
@@ -176,9 +234,11 @@ export function App({
 				? snapshot.device?.pending !== undefined
 				: binding.action === 'fleet'
 					? fleet !== undefined
-					: binding.action === 'edit-desired'
-						? snapshot.role === 'device'
-						: true,
+					: binding.action === 'traffic'
+						? traffic !== undefined
+						: binding.action === 'edit-desired'
+							? snapshot.role === 'device'
+							: true,
 		words: (binding) =>
 			binding.action === 'edit-own'
 				? `edit ${snapshot.role === 'app' ? 'desired' : 'reported'}`
@@ -190,7 +250,7 @@ export function App({
 	});
 	return (
 		<Box flexDirection="column" width={columns}>
-			<Header snapshot={snapshot} width={columns} />
+			<Header snapshot={snapshot} width={columns} now={now} />
 			<StatusBar snapshot={snapshot} width={columns} />
 			{snapshot.device ? (
 				<DeltaBanner device={snapshot.device} width={columns} />
@@ -216,6 +276,10 @@ function modeBody(
 		readonly panes: PaneView;
 		readonly columns: number;
 		readonly bodyHeight: number;
+		readonly staleAfterSeconds: number | undefined;
+		readonly now: (() => number) | undefined;
+		readonly traffic: TrafficSnapshot | undefined;
+		readonly split: boolean;
 	},
 ) {
 	const {snapshot, columns, bodyHeight} = view;
@@ -228,6 +292,36 @@ function modeBody(
 			<FleetView
 				fleet={view.fleetSnapshot}
 				cursor={'cursor' in shown ? shown.cursor : 0}
+				width={columns}
+				height={bodyHeight}
+			/>
+		);
+	if (shown.kind === 'traffic-detail' && view.traffic) {
+		const {entries} = view.traffic;
+		const entry = entries.find((each) => each.seq === shown.seq);
+		const answer = entries.find((each) => each.seq === entry?.answer?.seq);
+		return (
+			<TrafficDetail
+				entry={entry}
+				{...(answer ? {answer} : {})}
+				answerTimeoutMs={view.traffic.answerTimeoutMs}
+				scroll={shown.scroll}
+				width={columns}
+				height={bodyHeight}
+			/>
+		);
+	}
+
+	if (
+		(shown.kind === 'traffic' ||
+			shown.kind === 'traffic-filter' ||
+			shown.kind === 'traffic-save') &&
+		view.traffic
+	)
+		return (
+			<TrafficView
+				traffic={view.traffic}
+				selected={shown.selected}
 				width={columns}
 				height={bodyHeight}
 			/>
@@ -248,14 +342,41 @@ function modeBody(
 		);
 	}
 
-	return (
+	const panesWidth = view.split ? columns - splitWidth(columns) : columns;
+	const panesBody = (
 		<PanesBody
 			shadow={snapshot.shadow}
 			{...(snapshot.deleted ? {deletedAt: snapshot.deleted.version} : {})}
 			focus={view.panes.focus}
 			scroll={view.panes.scroll}
-			width={columns}
+			width={panesWidth}
 			height={bodyHeight}
+			history={snapshot.history}
+			staleAfterSeconds={view.staleAfterSeconds}
+			now={view.now}
 		/>
+	);
+	if (!view.split || !view.traffic) return panesBody;
+	return (
+		<Box>
+			{panesBody}
+			<TrafficSplit
+				traffic={view.traffic}
+				width={columns - panesWidth}
+				height={bodyHeight}
+			/>
+		</Box>
+	);
+}
+
+/** Modes drawn over the panes, where the traffic split can show beside them. */
+function panesShown(mode: Mode): boolean {
+	const shown =
+		mode.kind === 'confirm' || mode.kind === 'message' ? mode.back : mode;
+	return (
+		shown.kind === 'panes' ||
+		shown.kind === 'edit' ||
+		shown.kind === 'thing' ||
+		shown.kind === 'shadow'
 	);
 }

@@ -13,6 +13,10 @@ import {
 import type {ActionControls} from './actions/controls.js';
 import {panesActions} from './actions/panes-actions.js';
 import {promptActions} from './actions/prompt-actions.js';
+import {
+	trafficActions,
+	trafficDetailActions,
+} from './actions/traffic-actions.js';
 import type {ModeActions} from './console-keys.js';
 import type {Mode} from './modes.js';
 
@@ -28,8 +32,18 @@ export function actionsOf(mode: Mode, controls: ActionControls): ModeActions {
 		case 'thing':
 		case 'shadow':
 		case 'fleet-filter':
-		case 'fleet-edit': {
+		case 'fleet-edit':
+		case 'traffic-filter':
+		case 'traffic-save': {
 			return promptActions(controls);
+		}
+
+		case 'traffic': {
+			return trafficActions(controls);
+		}
+
+		case 'traffic-detail': {
+			return trafficDetailActions(controls);
 		}
 
 		case 'help': {

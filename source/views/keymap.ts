@@ -15,6 +15,10 @@ export type ModeKind =
 	| 'fleet'
 	| 'fleet-filter'
 	| 'fleet-edit'
+	| 'traffic'
+	| 'traffic-detail'
+	| 'traffic-filter'
+	| 'traffic-save'
 	| 'confirm'
 	| 'message';
 
@@ -125,6 +129,18 @@ export const keymap: Readonly<Record<ModeKind, ModeKeys>> = {
 				action: 'history',
 				words: 'history: every version seen, with diffs',
 				bar: 4,
+			},
+			{
+				keys: ['i'],
+				action: 'traffic',
+				words:
+					'traffic inspector: every message of this shadow, paired, explained',
+				bar: 4.5,
+			},
+			{
+				keys: ['I'],
+				action: 'split',
+				words: 'traffic beside the panes (from 150 columns): on/off',
 			},
 			{keys: ['t'], action: 'thing', words: 'thing: open another', bar: 6},
 			{
@@ -271,6 +287,110 @@ export const keymap: Readonly<Record<ModeKind, ModeKeys>> = {
 			quit,
 			interrupt,
 		],
+	},
+	traffic: {
+		title: 'traffic inspector (i)',
+		bindings: [
+			help,
+			{
+				keys: ['Up', 'k'],
+				action: 'older',
+				words: 'older (an older message)',
+				bar: 1,
+			},
+			{
+				keys: ['Down', 'j'],
+				action: 'newer',
+				words: 'newer (a newer message)',
+				bar: 2,
+			},
+			{
+				keys: ['Enter'],
+				action: 'open',
+				words:
+					'the message in full: its answer, the diff to the state before, the payload',
+				bar: 3,
+			},
+			{
+				keys: ['/'],
+				action: 'filter',
+				words:
+					'filter: words to find, kind:rejected, kind:unanswered, token:T, thing:T',
+				bar: 4,
+			},
+			{
+				keys: ['*'],
+				action: 'scope',
+				words: 'scope: this shadow, every shadow of the thing, every thing',
+				bar: 5,
+			},
+			{
+				keys: ['w'],
+				action: 'save',
+				words: 'save: the shown messages as JSON Lines',
+				bar: 6,
+			},
+			{keys: ['PgUp'], action: 'page-up', words: 'a page older'},
+			{keys: ['PgDn'], action: 'page-down', words: 'a page newer'},
+			{keys: ['Home'], action: 'oldest', words: 'the oldest message'},
+			{
+				keys: ['End', 'f'],
+				action: 'follow',
+				words: 'follow: keep the newest message selected',
+				bar: 7,
+			},
+			{keys: ['c'], action: 'clear', words: 'clear the buffer'},
+			{keys: ['Esc', 'i'], action: 'back', words: 'back to the panes', bar: 8},
+			{keys: ['m'], action: 'message', words: 'the last message in full'},
+			quit,
+			interrupt,
+		],
+	},
+	'traffic-detail': {
+		title: 'a traffic message (Enter in the inspector)',
+		bindings: [
+			help,
+			{keys: ['Up', 'k'], action: 'up', words: 'scroll up', bar: 1},
+			{keys: ['Down', 'j'], action: 'down', words: 'scroll down', bar: 2},
+			{
+				keys: ['Tab'],
+				action: 'pair',
+				words: 'its answer, or its request',
+				bar: 3,
+			},
+			{
+				keys: ['Left', 'p'],
+				action: 'previous',
+				words: 'the message before',
+				bar: 4,
+			},
+			{
+				keys: ['Right', 'n'],
+				action: 'next',
+				words: 'the message after',
+				bar: 5,
+			},
+			{keys: ['PgUp'], action: 'page-up', words: 'scroll a page up'},
+			{keys: ['PgDn'], action: 'page-down', words: 'scroll a page down'},
+			{
+				keys: ['Esc', 'Enter'],
+				action: 'back',
+				words: 'back to the list',
+				bar: 6,
+			},
+			quit,
+			interrupt,
+		],
+	},
+	'traffic-filter': {
+		title: 'traffic filter (/)',
+		prompt: true,
+		bindings: promptKeys,
+	},
+	'traffic-save': {
+		title: 'save traffic (w)',
+		prompt: true,
+		bindings: promptKeys,
 	},
 	confirm: {
 		title: 'confirming',

@@ -16,7 +16,9 @@ export function footerRows(mode: Mode, width: number): number {
 		case 'edit':
 		case 'thing':
 		case 'fleet-filter':
-		case 'fleet-edit': {
+		case 'fleet-edit':
+		case 'traffic-filter':
+		case 'traffic-save': {
 			return 1 + errorRows(mode, width);
 		}
 
@@ -51,6 +53,7 @@ const placeholders = {
 	shadow: 'name (empty: classic)',
 	filter: 'name (coffee) or query (reported.model = "coffee-x")',
 	fleet: 'tempLimit = 90',
+	traffic: 'kind:rejected  token:abc  lights',
 } as const;
 
 export function ModeFooter({
@@ -100,6 +103,30 @@ export function ModeFooter({
 					line={mode.line}
 					placeholder={placeholders.filter}
 					error={undefined}
+				/>
+			);
+		}
+
+		case 'traffic-filter': {
+			return (
+				<PromptLine
+					width={width}
+					label="filter"
+					line={mode.line}
+					placeholder={placeholders.traffic}
+					error={undefined}
+				/>
+			);
+		}
+
+		case 'traffic-save': {
+			return (
+				<PromptLine
+					width={width}
+					label="save to"
+					line={mode.line}
+					placeholder="file.jsonl"
+					error={mode.error}
 				/>
 			);
 		}

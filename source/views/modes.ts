@@ -47,6 +47,31 @@ export type Mode =
 			readonly error?: string;
 	  }
 	| {
+			readonly kind: 'traffic';
+			/** The selected message's seq; undefined follows the newest. */
+			readonly selected: number | undefined;
+	  }
+	| {
+			readonly kind: 'traffic-detail';
+			readonly seq: number;
+			readonly scroll: number;
+			/** The inspector's selection to go back to. */
+			readonly selected: number | undefined;
+	  }
+	| {
+			readonly kind: 'traffic-filter';
+			readonly selected: number | undefined;
+			readonly line: LineState;
+			/** The filter before the prompt opened: Esc puts it back. */
+			readonly previous: string;
+	  }
+	| {
+			readonly kind: 'traffic-save';
+			readonly selected: number | undefined;
+			readonly line: LineState;
+			readonly error?: string;
+	  }
+	| {
 			readonly kind: 'confirm';
 			readonly question: string;
 			readonly details: readonly string[];
@@ -75,5 +100,17 @@ export function isFleetMode(mode: Mode): boolean {
 		mode.kind === 'fleet-edit' ||
 		((mode.kind === 'confirm' || mode.kind === 'message') &&
 			isFleetMode(mode.back))
+	);
+}
+
+/** True for the traffic inspector and its prompts. */
+export function isTrafficMode(mode: Mode): boolean {
+	return (
+		mode.kind === 'traffic' ||
+		mode.kind === 'traffic-detail' ||
+		mode.kind === 'traffic-filter' ||
+		mode.kind === 'traffic-save' ||
+		((mode.kind === 'confirm' || mode.kind === 'message') &&
+			isTrafficMode(mode.back))
 	);
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
+import type {JsonValue} from '../../source/shadow/json.js';
 import {awsLimits} from '../../source/shadow/limits.js';
 import {offendingPath} from '../../source/traffic/offending-path.js';
 import {parseTrafficFilter} from '../../source/traffic/traffic-filter.js';
@@ -189,7 +190,7 @@ test('a 400 names the offending path', () => {
 		undefined,
 	);
 	// A hostile depth is walked without recursion.
-	let hostile: unknown = 1;
+	let hostile: JsonValue = 1;
 	for (let level = 0; level < 100_000; level++) hostile = {k: hostile};
 	assert.match(
 		offendingPath({state: {desired: hostile}}, awsLimits)?.problem ?? '',

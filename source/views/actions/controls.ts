@@ -11,6 +11,10 @@ import {
 	type FleetSession,
 	type FleetSnapshot,
 } from '../../session/fleet-session.js';
+import type {
+	TrafficSession,
+	TrafficSnapshot,
+} from '../../session/traffic-session.js';
 import {emptyLine} from '../line-edit.js';
 import type {Mode} from '../modes.js';
 
@@ -27,6 +31,11 @@ export type ActionControls = {
 	readonly fleet: FleetSession | undefined;
 	readonly fleetSnapshot: () => FleetSnapshot | undefined;
 	readonly listNamedShadows: NamedShadowLister | undefined;
+	/** The traffic inspector (i); absent in tests that do not give one. */
+	readonly traffic: TrafficSession | undefined;
+	readonly trafficSnapshot: () => TrafficSnapshot | undefined;
+	/** The traffic split beside the panes, on wide terminals. */
+	readonly toggleSplit: () => void;
 	readonly panes: () => PaneView;
 	readonly setPanes: (view: PaneView) => void;
 	readonly bodyHeight: () => number;

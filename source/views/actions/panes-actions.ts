@@ -11,6 +11,7 @@ import {lineCount} from '../document-pane.js';
 
 import {wrapWords} from '../wrap-words.js';
 import {openHelp, type ActionControls} from './controls.js';
+import {openTraffic} from './traffic-actions.js';
 
 const ownSection = (snapshot: ConsoleSnapshot): Section =>
 	snapshot.role === 'app' ? 'desired' : 'reported';
@@ -50,6 +51,12 @@ export function panesActions(controls: ActionControls): ModeActions {
 	return {
 		help: () => {
 			openHelp(controls);
+		},
+		traffic: () => {
+			openTraffic(controls);
+		},
+		split: () => {
+			controls.toggleSplit();
 		},
 		accept: () => void session.accept(),
 		decline: () => void session.decline(),

@@ -10,6 +10,7 @@ import {lineAt} from '../line-edit.js';
 import type {Mode} from '../modes.js';
 
 import {openHelp, type ActionControls} from './controls.js';
+import {saveTraffic} from './traffic-actions.js';
 
 export function promptActions(controls: ActionControls): ModeActions {
 	const {setMode} = controls;
@@ -19,10 +20,18 @@ export function promptActions(controls: ActionControls): ModeActions {
 		},
 		cancel: () => {
 			const mode = controls.mode();
+			if (mode.kind === 'traffic-filter') {
+				controls.traffic?.setFilter(mode.previous);
+				setMode({kind: 'traffic', selected: mode.selected});
+				return;
+			}
+
 			setMode(
 				mode.kind === 'fleet-filter' || mode.kind === 'fleet-edit'
 					? {kind: 'fleet', cursor: mode.cursor}
-					: {kind: 'panes'},
+					: mode.kind === 'traffic-save'
+						? {kind: 'traffic', selected: mode.selected}
+						: {kind: 'panes'},
 			);
 		},
 		pick: (key) => {
@@ -111,6 +120,17 @@ function submitPrompt(controls: ActionControls): void {
 
 		case 'fleet-edit': {
 			confirmFleetEdit(controls, mode);
+			return;
+		}
+
+		case 'traffic-filter': {
+			controls.traffic?.setFilter(mode.line.value);
+			setMode({kind: 'traffic', selected: mode.selected});
+			return;
+		}
+
+		case 'traffic-save': {
+			saveTraffic(controls, mode);
 			return;
 		}
 
