@@ -25,6 +25,7 @@ const runners: Record<CommandName, () => Promise<Runner>> = {
 	update: async () => (await import('./one-shot.js')).runUpdate,
 	delete: async () => (await import('./one-shot.js')).runDelete,
 	list: async () => (await import('./list.js')).runList,
+	watch: async () => (await import('./watch.js')).runWatch,
 	certs: async () => (await import('./certs.js')).runCerts,
 };
 
