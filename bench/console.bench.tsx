@@ -24,8 +24,8 @@ async function keyLatency(
 	const delays: number[] = [];
 	for (let round = 0; round < rounds; round++) {
 		for (const [key, shows] of [
-			['?', (frame: string) => frame.includes('everywhere')],
-			['\u001B', (frame: string) => !frame.includes('everywhere')],
+			['?', (frame: string) => frame.includes('Esc closes')],
+			['\u001B', (frame: string) => !frame.includes('Esc closes')],
 		] as const) {
 			const start = performance.now();
 			write(key);

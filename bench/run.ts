@@ -8,6 +8,7 @@ import {benchEngine} from './engine.bench.js';
 import {benchFleet} from './fleet.bench.js';
 import {benchSecurity} from './security.bench.js';
 import {benchService} from './service.bench.js';
+import {benchTraffic} from './traffic.bench.js';
 
 const only = process.argv[2];
 const suites: Record<string, () => Promise<string[]> | string[]> = {
@@ -17,6 +18,7 @@ const suites: Record<string, () => Promise<string[]> | string[]> = {
 	console: benchConsole,
 	fleet: benchFleet,
 	security: benchSecurity,
+	traffic: benchTraffic,
 };
 
 for (const [name, suite] of Object.entries(suites)) {
