@@ -369,19 +369,14 @@ export function createShadowClient(
 					at: Date.now(),
 					sent: true,
 				});
-			mqtt.publish(
-				topic,
-				payload,
-				{qos: 1},
-				(error) => {
-					if (!error) return;
-					const entry = pending.get(clientToken);
-					if (!entry) return;
-					clearTimeout(entry.timer);
-					pending.delete(clientToken);
-					reject(offline(`the request could not be sent: ${error.message}`));
-				},
-			);
+			mqtt.publish(topic, payload, {qos: 1}, (error) => {
+				if (!error) return;
+				const entry = pending.get(clientToken);
+				if (!entry) return;
+				clearTimeout(entry.timer);
+				pending.delete(clientToken);
+				reject(offline(`the request could not be sent: ${error.message}`));
+			});
 		});
 	}
 
