@@ -16,7 +16,8 @@ import {withBenchService} from './bench-service.js';
 
 const lamp = {thingName: 'lamp', shadowName: ''};
 
-async function keyLatency(
+/** Delays from a key press to the frame that shows it: help opened, then closed. */
+export async function keyLatency(
 	lastFrame: () => string | undefined,
 	write: (input: string) => void,
 	rounds: number,

@@ -18,6 +18,7 @@ import type {LocalService} from '../source/service/local-service.js';
 import {App} from '../source/views/app.js';
 import {ColorContext} from '../source/views/color.js';
 import {withBenchService} from './bench-service.js';
+import {keyLatency} from './console.bench.js';
 import {format, median, percentile} from './measure.js';
 
 const lamp = {thingName: 'lamp', shadowName: ''};
@@ -59,29 +60,6 @@ function flood(
 		},
 		sent: () => sent,
 	};
-}
-
-async function keyLatency(
-	lastFrame: () => string | undefined,
-	write: (input: string) => void,
-	rounds: number,
-): Promise<number[]> {
-	const delays: number[] = [];
-	for (let round = 0; round < rounds; round++) {
-		for (const [key, shows] of [
-			['?', (frame: string) => frame.includes('Esc closes')],
-			['\u001B', (frame: string) => !frame.includes('Esc closes')],
-		] as const) {
-			const start = performance.now();
-			write(key);
-			while (!shows(lastFrame() ?? ''))
-				await new Promise((resolve) => setImmediate(resolve));
-			delays.push(performance.now() - start);
-			await new Promise((resolve) => setTimeout(resolve, 20));
-		}
-	}
-
-	return delays;
 }
 
 async function measure(service: LocalService): Promise<string[]> {

@@ -7,11 +7,12 @@ Visibility is checked first: a caller's pattern and query only ever run over
 the shadows it may read.
 */
 import {computeDelta} from '../shadow/compute-delta.js';
-import {isJsonObject, type JsonObject, type JsonValue} from '../shadow/json.js';
+import type {JsonObject} from '../shadow/json.js';
 import type {LiveShadow, Sections} from '../shadow/shadow-record.js';
 import type {ShadowAddress} from '../shadow/topics.js';
 import {namePattern} from './name-pattern.js';
 import {matches, type Query} from './query.js';
+import {newestTimestamp} from '../shadow/metadata.js';
 
 export type ShadowSummary = {
 	readonly thingName: string;
@@ -42,30 +43,6 @@ export type Scan = (
 	after: ShadowAddress,
 	visit: (address: ShadowAddress, shadow: LiveShadow) => boolean,
 ) => void;
-
-/** The newest {"timestamp": T} leaf of metadata, walked with a stack: documents may nest as deep as a client managed to store. */
-export function newestLeaf(
-	metadata: JsonValue | undefined,
-): number | undefined {
-	let newest: number | undefined;
-	const pending: (JsonValue | undefined)[] = [metadata];
-	while (pending.length > 0) {
-		const value = pending.pop();
-		if (Array.isArray(value)) for (const item of value) pending.push(item);
-		else if (isJsonObject(value)) {
-			const {timestamp} = value;
-			if (
-				typeof timestamp === 'number' &&
-				Number.isFinite(timestamp) &&
-				Object.keys(value).length === 1
-			)
-				newest = Math.max(newest ?? timestamp, timestamp);
-			else for (const key in value) pending.push(value[key]);
-		}
-	}
-
-	return newest;
-}
 
 export function listShadows(
 	scan: Scan,
@@ -103,7 +80,7 @@ export function listShadows(
 		)
 			return true;
 		const connected = reported?.connected;
-		const reportedAt = newestLeaf(shadow.metadata.reported);
+		const reportedAt = newestTimestamp(shadow.metadata.reported);
 		results.push({
 			...address,
 			version: shadow.version,

@@ -8,42 +8,15 @@ for an array. Metadata comes off the wire, so every walk here keeps its own
 stack instead of recursing.
 */
 import {isJsonObject, type JsonValue} from '../shadow/json.js';
+import {leafTimestamp} from '../shadow/metadata.js';
+
+export {leafTimestamp, newestTimestamp} from '../shadow/metadata.js';
 
 /** The age of a line's value as drawn beside it: `12 s`, or `4 h` and stale. */
 export type AgeLabel = {readonly age: string; readonly stale: boolean};
 
 /** The widest age formatAge draws (`59 min`): layouts reserve this much so nothing jumps as ages grow. */
 export const widestAge = '59 min'.length;
-
-/** A {"timestamp": T} leaf's T; undefined for anything else (a state key named timestamp mirrors as {"timestamp": {...}}). */
-export function leafTimestamp(
-	value: JsonValue | undefined,
-): number | undefined {
-	if (!isJsonObject(value)) return undefined;
-	const {timestamp} = value;
-	if (typeof timestamp !== 'number' || !Number.isFinite(timestamp))
-		return undefined;
-	for (const key in value) if (key !== 'timestamp') return undefined;
-	return timestamp;
-}
-
-/** The newest leaf under `metadata`, or undefined when it has none. */
-export function newestTimestamp(
-	metadata: JsonValue | undefined,
-): number | undefined {
-	let newest: number | undefined;
-	const pending: (JsonValue | undefined)[] = [metadata];
-	while (pending.length > 0) {
-		const value = pending.pop();
-		const leaf = leafTimestamp(value);
-		if (leaf !== undefined) newest = Math.max(newest ?? leaf, leaf);
-		else if (Array.isArray(value)) for (const item of value) pending.push(item);
-		else if (isJsonObject(value))
-			for (const key in value) pending.push(value[key]);
-	}
-
-	return newest;
-}
 
 /**
 The newest leaf under every object and array of `metadata` (and every leaf's

@@ -7,7 +7,8 @@ no time rather than drawing it.
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {withTimes} from '../../source/client/fleet-lister.js';
-import {listShadows, newestLeaf} from '../../source/fleet/list-shadows.js';
+import {listShadows} from '../../source/fleet/list-shadows.js';
+import {newestTimestamp as newestLeaf} from '../../source/shadow/metadata.js';
 import type {JsonObject, JsonValue} from '../../source/shadow/json.js';
 import type {LiveShadow} from '../../source/shadow/shadow-record.js';
 import type {ShadowAddress} from '../../source/shadow/topics.js';
