@@ -31,6 +31,14 @@ switch (commandLine.kind) {
 		// loads; chalk then drops colour too). At a terminal a person is watching, so both must see no CI.
 		const interactive =
 			commandLine.command === 'console' || commandLine.command === 'demo';
+		/*
+		React (loaded on demand, after this) picks its build from NODE_ENV when it
+		loads. Its development build keeps debugging data for every render: under
+		250 documents a second the console's heap grew by about 36 MB a second and
+		never came back (measured with Ink on a fake terminal); the production
+		build stays flat at about 30 MB. A user's NODE_ENV is left as it is.
+		*/
+		process.env.NODE_ENV ??= 'production';
 		if (interactive && process.stdin.isTTY && process.stdout.isTTY) {
 			for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) {
 				delete process.env[name];
