@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
 import {test} from 'node:test';
 import {
 	commandHelp,
@@ -92,4 +93,24 @@ test('device --help names the client id a device really uses: its thing name', a
 		get.stdout,
 		/--client-id ID +MQTT client id \(default: the profile's, else the thing of a `certs` device certificate, else shadow-tui-<random> per run\)/,
 	);
+});
+
+test("commands run React's production build unless NODE_ENV says otherwise", () => {
+	// The console refuses without a terminal, after the command line chose its environment.
+	const reportEnvironment = [
+		'--import',
+		`data:text/javascript,process.on('exit', () => process.stderr.write('NODE_ENV=' + process.env.NODE_ENV))`,
+	];
+	const plain = spawnSync(
+		process.execPath,
+		[...reportEnvironment, 'dist/source/cli.js', 'console', '--thing', 'lamp'],
+		{encoding: 'utf8', env: {...process.env, NODE_ENV: undefined}},
+	);
+	assert.match(plain.stderr, /NODE_ENV=production$/);
+	const chosen = spawnSync(
+		process.execPath,
+		[...reportEnvironment, 'dist/source/cli.js', 'console', '--thing', 'lamp'],
+		{encoding: 'utf8', env: {...process.env, NODE_ENV: 'development'}},
+	);
+	assert.match(chosen.stderr, /NODE_ENV=development$/);
 });
