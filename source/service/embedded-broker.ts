@@ -28,6 +28,7 @@ import {
 	type TlsOptions,
 } from 'node:tls';
 import {Aedes} from 'aedes';
+import {createFlatEmitter} from './flat-emitter.js';
 import type {Logger} from '../log/logger.js';
 import type {AccessControl} from '../security/access-control.js';
 import {isLoopback} from '../security/loopback.js';
@@ -100,7 +101,10 @@ export async function startEmbeddedBroker(
 	const {log} = options;
 	const {access} = options;
 	const limits = options.limits ?? defaultBrokerLimits;
-	const aedes = await Aedes.createBroker({drainTimeout: 10_000});
+	const aedes = await Aedes.createBroker({
+		drainTimeout: 10_000,
+		mq: createFlatEmitter(),
+	});
 	const connections = new WeakMap<object, Omit<ConnectionOrigin, 'conn'>>();
 	installBrokerAccess(aedes, {
 		access,
