@@ -290,6 +290,7 @@ function modeBody(
 	if (isFleetMode(shown) && view.hasFleet)
 		return (
 			<FleetView
+				{...(view.now ? {now: view.now} : {})}
 				fleet={view.fleetSnapshot}
 				cursor={'cursor' in shown ? shown.cursor : 0}
 				width={columns}
