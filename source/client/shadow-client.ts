@@ -299,10 +299,21 @@ export function createShadowClient(
 				return index === -1 ? undefined : (missing[index] ?? missing[0]);
 			};
 
+			// A SUBACK that refuses one filter grants the others: they are given back, as nobody will listen.
+			const giveBack = (granted: readonly number[]) => {
+				const kept = missing.filter((_topic, index) => granted[index] !== 128);
+				if (kept.length > 0 && mqtt.connected)
+					mqtt.unsubscribeAsync(kept).catch(() => undefined);
+			};
+
 			const done = mqtt.subscribeAsync(missing, {qos: 1}).then(
 				(grants) => {
-					const refused = refusedTopic(grants.map((grant) => grant.qos));
-					if (refused) throw forbidden(refused);
+					const codes = grants.map((grant) => grant.qos);
+					const refused = refusedTopic(codes);
+					if (refused) {
+						giveBack(codes);
+						throw forbidden(refused);
+					}
 				},
 				(error: unknown) => {
 					const granted = (error as {packet?: {granted?: unknown}}).packet
@@ -310,6 +321,7 @@ export function createShadowClient(
 					const refused = Array.isArray(granted)
 						? refusedTopic(granted as number[])
 						: undefined;
+					if (refused) giveBack(granted as number[]);
 					throw refused ? forbidden(refused) : error;
 				},
 			);
