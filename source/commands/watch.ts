@@ -335,7 +335,10 @@ async function tapUntilStopped(
 		write(
 			json
 				? JSON.stringify(entryRecord(entry))
-				: entryLine(entry, {withShadow: watched.withShadow}),
+				: entryLine(entry, {
+						withShadow: watched.withShadow,
+						streamed: true,
+					}),
 		);
 	};
 

@@ -58,7 +58,11 @@ export function outcomeText(entry: TrafficEntry): string {
 /** One line: time, source, short topic, shadow, version, token, size and outcome. */
 export function entryLine(
 	entry: TrafficEntry,
-	options: {readonly withShadow: boolean},
+	options: {
+		readonly withShadow: boolean;
+		/** A stream prints a request before its answer: `… waiting` would end every request line. */
+		readonly streamed?: boolean;
+	},
 ): string {
 	const parts = [
 		clockTime(entry.at),
@@ -72,7 +76,9 @@ export function entryLine(
 		...(entry.clientToken === undefined ? [] : [`token ${entry.clientToken}`]),
 		formatBytes(entry.bytes),
 	];
-	const outcome = outcomeText(entry);
+	const waiting =
+		entry.kind === 'request' && !entry.answer && !entry.unanswered;
+	const outcome = options.streamed && waiting ? '' : outcomeText(entry);
 	const explained = entry.explanation ? ` — ${entry.explanation.summary}` : '';
 	return `${parts.join('  ')}${outcome ? `  ${outcome}` : ''}${explained}`;
 }

@@ -249,6 +249,8 @@ test('watch --json: a scripted flow, every message in order, paired and explaine
 	for (const [index, line] of lines.entries()) {
 		assert.match(line, /^\d\d:\d\d:\d\d\.\d{3} {2}[→←·] {2}/);
 		assert.ok(line.includes(records[index]?.short ?? ''), line);
+		// A request's answer comes on a line of its own: no request line says it is waiting.
+		assert.doesNotMatch(line, /waiting/);
 	}
 
 	assert.match(lines[0] ?? '', /presence connected {2}lamp/);
