@@ -81,6 +81,21 @@ export type TrafficSessionOptions = {
 	readonly now?: () => number;
 };
 
+/** Whether a kept entry belongs to a scope, by its address: no topic is parsed again per frame. */
+function inScopeOf(scope: TrafficScope, entry: TrafficEntry): boolean {
+	if (scope.kind === 'fleet' || entry.kind === 'connection') return true;
+	const thingName =
+		entry.address?.thingName ?? entry.presence?.clientId ?? undefined;
+	const thing =
+		scope.kind === 'shadow' ? scope.address.thingName : scope.thingName;
+	if (thingName !== thing) return false;
+	return (
+		scope.kind === 'thing' ||
+		entry.address === undefined ||
+		entry.address.shadowName === scope.address.shadowName
+	);
+}
+
 export function createTrafficSession(
 	options: TrafficSessionOptions,
 ): TrafficSession {
@@ -108,6 +123,16 @@ export function createTrafficSession(
 	let timer: NodeJS.Timeout | undefined;
 	let dirty = false;
 	let snapshot = build();
+	let wasConnected = client.status() === 'connected';
+	const stopStatus = client.onStatus((next) => {
+		const up = next === 'connected';
+		if (up === wasConnected || next === 'closed') return;
+		wasConnected = up;
+		const reason = up ? undefined : client.connectionError();
+		log.connection(up, now(), reason);
+		added++;
+		changed();
+	});
 	const ticker = setInterval(() => {
 		if (log.tick(now()).length > 0) changed();
 	}, 250);
@@ -115,16 +140,18 @@ export function createTrafficSession(
 
 	function build(): TrafficSnapshot {
 		const entries = log.entries();
+		// Messages kept from a wider scope are not this scope's: they are not shown nor saved.
+		const inScope = (entry: TrafficEntry) => inScopeOf(scope, entry);
 		return {
 			scope,
 			status,
 			error,
 			note,
 			entries,
-			shown:
-				filter === noFilter
-					? entries
-					: entries.filter((entry) => filter.matches(entry)),
+			shown: entries.filter(
+				(entry) =>
+					inScope(entry) && (filter === noFilter || filter.matches(entry)),
+			),
 			filter: filter.text,
 			capacity: options.capacity,
 			dropped: added - log.size(),
@@ -264,6 +291,7 @@ export function createTrafficSession(
 			closed = true;
 			tapGeneration++;
 			clearInterval(ticker);
+			stopStatus();
 			if (timer) clearTimeout(timer);
 			await stopTap?.();
 		},

@@ -128,7 +128,7 @@ function explainConflict(context: RejectionContext): Explanation {
 			: `the shadow is not at v${asked}`;
 	if (!writer)
 		return {
-			summary: `${moved}; v${asked + 1} was written before the inspector saw it`,
+			summary: `${moved}; v${asked + 1} was written before shadow-tui was watching`,
 			fix,
 		};
 	const who =
@@ -136,7 +136,7 @@ function explainConflict(context: RejectionContext): Explanation {
 			? 'this console'
 			: writer.source === 'other'
 				? `another client${writer.clientToken ? ` (clientToken ${writer.clientToken})` : ''}`
-				: 'a client the inspector did not see';
+				: 'a client shadow-tui did not see';
 	const what =
 		writer.changed && writer.changed.length > 0
 			? `, setting ${listOf(writer.changed)}`
@@ -220,7 +220,7 @@ function explainThrottled(context: RejectionContext): Explanation {
 	const rate = context.limits.requestsPerSecondPerThing;
 	const limit = Number.isFinite(rate) ? `${rate} per second` : 'a limit';
 	return {
-		summary: `${context.requestsLastSecond} request${context.requestsLastSecond === 1 ? '' : 's'} for ${context.address.thingName} in the last second that the inspector saw; the service allows ${limit} per thing (AWS's limit, counted across the thing's shadows, MQTT and HTTP)`,
+		summary: `${context.requestsLastSecond} request${context.requestsLastSecond === 1 ? '' : 's'} for ${context.address.thingName} in the last second (as shadow-tui saw them); the service allows ${limit} per thing (AWS's limit, counted across the thing's shadows, MQTT and HTTP)`,
 		fix: 'send less often: batch keys into one update, or back off and retry',
 	};
 }

@@ -104,6 +104,7 @@ export type TrafficRecord = {
 	readonly unparsed?: {readonly reason: string; readonly text: string};
 	readonly rejection?: {readonly code: number; readonly message: string};
 	readonly presence?: {readonly event: string; readonly clientId: string};
+	readonly note?: string;
 	readonly explanation?: {readonly summary: string; readonly fix: string};
 	readonly answer?: {
 		readonly seq: number;
@@ -139,6 +140,7 @@ export function entryRecord(entry: TrafficEntry): TrafficRecord {
 		...(entry.unparsed ? {unparsed: entry.unparsed} : {}),
 		...(entry.rejection ? {rejection: entry.rejection} : {}),
 		...(entry.presence ? {presence: entry.presence} : {}),
+		...(entry.note ? {note: entry.note} : {}),
 		...(entry.explanation ? {explanation: entry.explanation} : {}),
 		...(entry.answer ? {answer: entry.answer} : {}),
 		...(entry.request ? {request: entry.request} : {}),

@@ -11,7 +11,7 @@ Pure: messages and times come in as values. Everything it keeps is bounded:
 the entries by `capacity`, and the maps beside them by what is in the entries
 or by fixed sizes, so a flood (or a fleet) cannot grow it.
 */
-import {isJsonObject, type JsonObject} from '../shadow/json.js';
+import {isJsonObject, utf8Length, type JsonObject} from '../shadow/json.js';
 import type {ShadowLimits} from '../shadow/limits.js';
 import {mergeSection} from '../shadow/merge-section.js';
 import type {Sections} from '../shadow/shadow-record.js';
@@ -43,7 +43,7 @@ export type TrafficEntry = TrafficMessage & {
 	/** Counts every message the log took, from 1. */
 	readonly seq: number;
 	/** The shadow's state when the message arrived: undefined when unknown, null when there was none. */
-	readonly before: KnownState | null | undefined;
+	before: KnownState | null | undefined;
 	/** On a request: its answer, once it came. */
 	answer?: Pairing;
 	/** On an answer: its request, when the log saw it. */
@@ -52,6 +52,8 @@ export type TrafficEntry = TrafficMessage & {
 	unanswered?: boolean;
 	/** On update/accepted: the delta and documents of its version, as they came. */
 	followUps?: string[];
+	/** On a delta or documents: the update/accepted of its version, when the log saw it. */
+	cause?: number;
 	explanation?: Explanation;
 };
 
@@ -64,6 +66,8 @@ export type TrafficLogOptions = {
 export type TrafficLog = {
 	/** The entry the message became, or undefined for the broker's echo of this console's own request. */
 	add(raw: RawMessage): TrafficEntry | undefined;
+	/** A row saying this client's connection dropped or came back: messages in between were not seen. */
+	connection(up: boolean, at: number, reason?: string): TrafficEntry;
 	/** Marks the requests unanswered at `now` (epoch ms) and returns them. */
 	tick(now: number): TrafficEntry[];
 	/** What the shadow is known to be before any message (the console's get). */
@@ -194,6 +198,19 @@ export function createTrafficLog(options: TrafficLogOptions): TrafficLog {
 	}
 
 	function requestOf(entry: TrafficEntry): TrafficEntry | undefined {
+		if (entry.clientToken === undefined && entry.rejection?.code === 400) {
+			// A token too long to echo: its answer carries none.
+			const prefix = orderKey(entry);
+			for (const [key, request] of waiting)
+				if (
+					key.startsWith(`${prefix}\u0000`) &&
+					utf8Length(request.clientToken ?? '') > limits.maxClientTokenBytes
+				) {
+					waiting.delete(key);
+					return request;
+				}
+		}
+
 		if (entry.clientToken !== undefined) {
 			const key = pairKey(entry, entry.clientToken);
 			const request = waiting.get(key);
@@ -203,7 +220,9 @@ export function createTrafficLog(options: TrafficLogOptions): TrafficLog {
 
 		const key = orderKey(entry);
 		const queue = waitingInOrder.get(key);
-		const request = queue?.shift();
+		// The service refuses a request over the rate at once, ahead of those queued before it.
+		const request =
+			entry.rejection?.code === 429 ? queue?.pop() : queue?.shift();
 		if (queue?.length === 0) waitingInOrder.delete(key);
 		return request;
 	}
@@ -275,10 +294,23 @@ export function createTrafficLog(options: TrafficLogOptions): TrafficLog {
 			const update = accepted.get(
 				`${addressKey(address)}\u0000${entry.version ?? ''}`,
 			);
-			if (update) update.followUps = [...(update.followUps ?? []), entry.kind];
+			if (update) {
+				update.followUps = [...(update.followUps ?? []), entry.kind];
+				entry.cause = update.seq;
+			}
 		}
 
 		if (entry.kind === 'documents' && isJsonObject(payload.current)) {
+			// Its own previous is the state before it, whatever came first.
+			const {previous} = payload;
+			entry.before =
+				previous === null
+					? null
+					: isJsonObject(previous) &&
+						  typeof previous.version === 'number' &&
+						  isJsonObject(previous.state)
+						? {state: sectionsOf(previous.state), version: previous.version}
+						: entry.before;
 			const {current} = payload;
 			if (typeof current.version === 'number' && isJsonObject(current.state))
 				setKnown(address, {
@@ -338,6 +370,24 @@ export function createTrafficLog(options: TrafficLogOptions): TrafficLog {
 			else if (entry.kind === 'accepted' || entry.kind === 'rejected')
 				onAnswer(entry);
 			if (entry.address) follow(entry);
+			push(entry);
+			revision++;
+			return entry;
+		},
+		connection(up, at, reason) {
+			const entry: TrafficEntry = {
+				at,
+				source: 'console',
+				topic: '',
+				kind: 'connection',
+				short: up ? 'reconnected' : 'connection lost',
+				bytes: 0,
+				note: up
+					? 'connected again: messages sent while this console was away were not seen'
+					: `this console's connection dropped${reason ? ` (${reason})` : ''}: messages from now until it is back are not seen`,
+				seq: ++seq,
+				before: undefined,
+			};
 			push(entry);
 			revision++;
 			return entry;

@@ -18,7 +18,13 @@ import {
 /** Who put the message on the wire: this console, another client, or the shadow service. */
 export type MessageSource = 'console' | 'other' | 'service';
 
-export type MessageKind = 'request' | ReplyKind | 'presence' | 'other';
+export type MessageKind =
+	| 'request'
+	| ReplyKind
+	| 'presence'
+	| 'other'
+	/** Not a message: this client's connection went away or came back. */
+	| 'connection';
 
 export type RawMessage = {
 	readonly topic: string;
@@ -51,6 +57,8 @@ export type TrafficMessage = {
 		readonly event: string;
 		readonly clientId: string;
 	};
+	/** What a connection entry says. */
+	readonly note?: string;
 };
 
 /** The start of a payload kept as text when it cannot be kept parsed. */

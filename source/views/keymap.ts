@@ -82,6 +82,17 @@ const promptKeys: readonly Binding[] = [
 	},
 ];
 
+/** A prompt's keys where Enter and Esc do something else than send and cancel a write. */
+function promptKeysSaying(enter: string, escape: string): readonly Binding[] {
+	return promptKeys.map((binding) =>
+		binding.action === 'submit'
+			? {...binding, words: enter}
+			: binding.action === 'cancel'
+				? {...binding, words: escape}
+				: binding,
+	);
+}
+
 export const keymap: Readonly<Record<ModeKind, ModeKeys>> = {
 	panes: {
 		title: 'shadow',
@@ -355,7 +366,8 @@ export const keymap: Readonly<Record<ModeKind, ModeKeys>> = {
 			{
 				keys: ['Tab'],
 				action: 'pair',
-				words: 'its answer, or its request',
+				words:
+					"its pair: a request's answer, an answer's request, the update a delta or documents follows",
 				bar: 3,
 			},
 			{
@@ -385,12 +397,12 @@ export const keymap: Readonly<Record<ModeKind, ModeKeys>> = {
 	'traffic-filter': {
 		title: 'traffic filter (/)',
 		prompt: true,
-		bindings: promptKeys,
+		bindings: promptKeysSaying('keep the filter', 'put the filter back'),
 	},
 	'traffic-save': {
 		title: 'save traffic (w)',
 		prompt: true,
-		bindings: promptKeys,
+		bindings: promptKeysSaying('save', 'cancel, nothing is saved'),
 	},
 	confirm: {
 		title: 'confirming',

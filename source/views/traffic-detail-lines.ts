@@ -40,7 +40,8 @@ export function detailLines(
 	add(
 		`${clockTime(entry.at)} · from ${sourceWords(entry)}${entry.clientToken === undefined ? ' · no clientToken' : ` · clientToken ${entry.clientToken}`}`,
 	);
-	add(`topic ${entry.topic}`, 'dim');
+	if (entry.note) add(entry.note);
+	if (entry.topic !== '') add(`topic ${entry.topic}`, 'dim');
 	for (const line of pairingLines(entry, answerTimeoutMs)) add(line);
 	const refused = entry.rejection
 		? entry
@@ -109,7 +110,9 @@ function pairingLines(entry: TrafficEntry, answerTimeoutMs: number): string[] {
 }
 
 function changeLines(entry: TrafficEntry, refused: boolean): DetailLine[] {
-	if (!entry.address) return [];
+	// A get changes nothing; its answer shows the shadow as it is.
+	if (!entry.address || (entry.operation === 'get' && entry.kind === 'request'))
+		return [];
 	const after = stateAfter(entry);
 	if (after === undefined)
 		return entry.kind === 'delta' ||

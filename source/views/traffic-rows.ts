@@ -23,27 +23,33 @@ export function rowTone(entry: TrafficEntry): RowTone {
 	return entry.source === 'console' ? 'console' : 'plain';
 }
 
+/** What the shadow column says in a wider scope: the shadow within a thing, thing/shadow in the fleet. */
+export type ShadowColumn = 'none' | 'shadow' | 'thing';
+
 export function trafficRow(
 	entry: TrafficEntry,
 	width: number,
-	withShadow: boolean,
+	column: ShadowColumn,
 ): string {
+	const label =
+		column === 'shadow'
+			? entry.address
+				? entry.address.shadowName || '(classic)'
+				: (entry.presence?.clientId ?? '')
+			: shadowLabel(entry.address) || (entry.presence?.clientId ?? '');
 	const cells = [
 		clockTime(entry.at),
 		sourceMark(entry),
-		fitText(entry.short, 16).padEnd(16),
-		...(withShadow
-			? [
-					fitText(
-						shadowLabel(entry.address) || (entry.presence?.clientId ?? ''),
-						18,
-					).padEnd(18),
-				]
-			: []),
+		// The kind says presence already: the column keeps the event whole.
+		fitText(entry.presence?.event ?? entry.short, 16).padEnd(16),
+		...(column === 'none' ? [] : [fitText(label, 14).padEnd(14)]),
 		(entry.version === undefined ? '' : `v${entry.version}`).padEnd(6),
 		formatBytes(entry.bytes).padStart(7),
 		outcomeText(entry),
 		...(entry.clientToken === undefined ? [] : [`token ${entry.clientToken}`]),
+		...(entry.presence && column === 'none'
+			? [`client ${entry.presence.clientId}`]
+			: []),
 	];
 	return fitText(cells.join(' ').trimEnd(), width);
 }

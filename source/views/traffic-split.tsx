@@ -25,11 +25,11 @@ type Props = {
 
 export function TrafficSplit({traffic, width, height}: Props) {
 	const color = useColor();
-	const rows = traffic.entries.slice(-(height - 1));
+	const rows = traffic.shown.slice(-(height - 1));
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text bold wrap="truncate-end">
-				{fitText(`  traffic (${traffic.entries.length}) · i opens it`, width)}
+				{fitText(`  traffic (${traffic.shown.length}) · i opens it`, width)}
 			</Text>
 			{traffic.error ? (
 				<Text color={color('red')} wrap="truncate-end">

@@ -83,7 +83,12 @@ export function TrafficView({traffic, selected, width, height}: Props) {
 	const start =
 		selected === undefined ? Math.max(0, shown.length - listRows) : first;
 	const rows = shown.slice(start, start + listRows);
-	const withShadow = traffic.scope.kind !== 'shadow';
+	const column =
+		traffic.scope.kind === 'shadow'
+			? 'none'
+			: traffic.scope.kind === 'thing'
+				? 'shadow'
+				: 'thing';
 	const count =
 		traffic.filter === ''
 			? `${shown.length} message${shown.length === 1 ? '' : 's'}`
@@ -117,7 +122,7 @@ export function TrafficView({traffic, selected, width, height}: Props) {
 						wrap="truncate-end"
 					>
 						{isSelected ? '▸' : ' '}
-						{trafficRow(row, width - 1, withShadow)}
+						{trafficRow(row, width - 1, column)}
 					</Text>
 				);
 			})}

@@ -251,4 +251,33 @@ test('the thing and fleet scopes take every shadow; a refused scope says what th
 			.slice(before)
 			.every((entry) => entry.address?.thingName !== 'valve'),
 	);
+	// What the fleet scope kept is not shown (nor saved) in the shadow scope.
+	const shown = traffic.getSnapshot().shown;
+	assert.ok(shown.length > 0);
+	assert.ok(
+		shown.every((entry) => entry.address?.thingName === 'pump'),
+		shown.map((entry) => entry.topic).join('\n'),
+	);
+	assert.ok(
+		entries(traffic).some((entry) => entry.address?.thingName === 'valve'),
+	);
+});
+
+test('the connection dropping and coming back is a row of its own', async (t) => {
+	const service = await startTestService(t);
+	const app = await connectShadowClient({
+		connection: {url: service.mqttUrl, reconnectPeriod: 100},
+	});
+	t.after(async () => app.close());
+	const traffic = await inspector(t, app);
+	await service.close();
+	await until(
+		() =>
+			find(traffic, (entry) => entry.short === 'connection lost') !== undefined,
+		'the connection lost row',
+	);
+	assert.match(
+		find(traffic, (entry) => entry.kind === 'connection')?.note ?? '',
+		/not seen/,
+	);
 });

@@ -328,3 +328,97 @@ test('topic filters match as a broker does; scopes subscribe to their shadow and
 		),
 	);
 });
+
+test('a 429 without a token pairs with the newest waiting request: the service refuses it ahead of the queue', () => {
+	const traffic = log();
+	const requests = [0, 1, 2].map((n) =>
+		traffic.add(message(`${lamp}/update`, {state: {desired: {n}}}, n)),
+	);
+	traffic.add(
+		message(
+			`${lamp}/update/rejected`,
+			{code: 429, message: 'Too Many Requests'},
+			3,
+		),
+	);
+	traffic.add(
+		message(
+			`${lamp}/update/accepted`,
+			{state: {desired: {n: 0}}, version: 1},
+			4,
+		),
+	);
+	traffic.add(
+		message(
+			`${lamp}/update/accepted`,
+			{state: {desired: {n: 1}}, version: 2},
+			5,
+		),
+	);
+	assert.deepEqual(
+		requests.map((request) => request?.answer?.short),
+		['update/accepted', 'update/accepted', 'update/rejected'],
+	);
+});
+
+test('a clientToken too long to be echoed is explained with its length', () => {
+	const traffic = log();
+	const token = 'x'.repeat(70);
+	traffic.add(
+		message(
+			`${lamp}/update`,
+			{state: {desired: {a: 1}}, clientToken: token},
+			0,
+		),
+	);
+	const rejection = traffic.add(
+		message(
+			`${lamp}/update/rejected`,
+			{code: 400, message: 'Invalid clientToken'},
+			1,
+		),
+	);
+	assert.equal(rejection?.request?.latencyMs, 1);
+	assert.equal(
+		rejection?.explanation?.summary,
+		'clientToken: 70 bytes, over the 64 a clientToken may be',
+	);
+});
+
+test('documents are diffed against their own previous, whatever arrived first; delta and documents know their update', () => {
+	const traffic = log();
+	traffic.seed(
+		{thingName: 'lamp', shadowName: ''},
+		{state: {desired: {on: false}}, version: 1},
+	);
+	const accepted = traffic.add(
+		message(
+			`${lamp}/update/accepted`,
+			{state: {desired: {on: true}}, version: 2},
+			0,
+		),
+	);
+	const documents = traffic.add(
+		message(
+			`${lamp}/update/documents`,
+			{
+				previous: {state: {desired: {on: false}}, metadata: {}, version: 1},
+				current: {state: {desired: {on: true}}, metadata: {}, version: 2},
+				timestamp: 1,
+			},
+			1,
+		),
+	);
+	assert.equal(documents?.before?.version, 1);
+	assert.deepEqual(documents?.before?.state, {desired: {on: false}});
+	assert.equal(documents?.cause, accepted?.seq);
+});
+
+test('a connection row says what was not seen', () => {
+	const traffic = log();
+	const lost = traffic.connection(false, 5, 'connect ECONNREFUSED');
+	assert.equal(lost.short, 'connection lost');
+	assert.match(lost.note ?? '', /ECONNREFUSED.*not seen/);
+	assert.equal(entryRecord(lost).note, lost.note);
+	assert.equal(traffic.connection(true, 6).short, 'reconnected');
+});

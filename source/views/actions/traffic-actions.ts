@@ -193,7 +193,7 @@ export function trafficDetailActions(controls: ActionControls): ModeActions {
 			const mode = detail();
 			if (!mode) return;
 			const entry = entryOf(mode.seq);
-			const pair = entry?.answer?.seq ?? entry?.request?.seq;
+			const pair = entry?.answer?.seq ?? entry?.request?.seq ?? entry?.cause;
 			if (pair !== undefined && entryOf(pair))
 				setMode({...mode, seq: pair, scroll: 0, selected: pair});
 		},
