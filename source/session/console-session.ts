@@ -42,7 +42,12 @@ import {
 import type {Override} from '../device-mode/device-state.js';
 import {genericDevice, type Simulator} from '../device-mode/simulators.js';
 import {computeDelta} from '../shadow/compute-delta.js';
-import {isJsonObject, type JsonObject, type JsonValue} from '../shadow/json.js';
+import {
+	isJsonObject,
+	jsonEqual,
+	type JsonObject,
+	type JsonValue,
+} from '../shadow/json.js';
 import type {DeleteAccepted, GetAccepted} from '../shadow/replies.js';
 import type {Sections} from '../shadow/shadow-record.js';
 import type {ShadowAddress} from '../shadow/topics.js';
@@ -198,6 +203,20 @@ function connectedOf(
 ): boolean | undefined {
 	const connected = shadow?.state.reported?.connected;
 	return typeof connected === 'boolean' ? connected : undefined;
+}
+
+function getOwnValue(object: JsonObject, key: string): JsonValue | undefined {
+	return Object.prototype.hasOwnProperty.call(object, key)
+		? object[key]
+		: undefined;
+}
+
+function sameValue(
+	a: JsonValue | undefined,
+	b: JsonValue | undefined,
+): boolean {
+	if (a === undefined || b === undefined) return a === b;
+	return jsonEqual(a, b);
 }
 
 function stripDelta(
@@ -637,6 +656,49 @@ export function createConsoleSession(
 		return run;
 	}
 
+	/*
+	An edit locked to its version is refused (409) when anything changed
+	since, a device's telemetry report as well. When what changed since did
+	not touch the keys the edit sets, nobody's change would be overwritten, so
+	it is sent once more on the version the service has now; otherwise the 409
+	stands and the user reviews.
+	*/
+	async function sendLocked(
+		section: Section,
+		patch: JsonObject,
+		version: number | undefined,
+	): Promise<{version: number; rebased?: number}> {
+		try {
+			return await client.update(address, {
+				state: {[section]: patch},
+				...(version === undefined ? {} : {version}),
+			});
+		} catch (error: unknown) {
+			const conflict =
+				error instanceof ShadowRejectedError && error.code === 409;
+			const base = history.find(
+				(entry) =>
+					entry.kind === 'document' &&
+					entry.incarnation === incarnation &&
+					entry.version === version,
+			);
+			if (!conflict || !base) throw error;
+			const now = await client.get(address);
+			const current = now.state[section] ?? {};
+			const before = base.state[section] ?? {};
+			const touched = Object.keys(patch).some(
+				(key) =>
+					!sameValue(getOwnValue(before, key), getOwnValue(current, key)),
+			);
+			if (touched) throw error;
+			const accepted = await client.update(address, {
+				state: {[section]: patch},
+				version: now.version,
+			});
+			return {version: accepted.version, rebased: now.version};
+		}
+	}
+
 	const stopStatus = client.onStatus((status) => {
 		// Lifecycle events sent while the console was away are lost: what it knew may be stale.
 		if (status !== 'connected') presence = undefined;
@@ -663,13 +725,10 @@ export function createConsoleSession(
 							return {result: true};
 						}
 
-						const accepted = await client.update(address, {
-							state: {[section]: patch},
-							...(version === undefined ? {} : {version}),
-						});
+						const accepted = await sendLocked(section, patch, version);
 						notice = {
 							kind: 'info',
-							text: `${section} updated: version ${accepted.version}`,
+							text: `${section} updated: version ${accepted.version}${accepted.rebased === undefined ? '' : ` (sent on v${accepted.rebased}: what changed since v${version ?? ''} did not touch these keys)`}`,
 						};
 						return {result: true, version: accepted.version};
 					} catch (error: unknown) {

@@ -372,8 +372,31 @@ test('edits typed ahead of their replies go one after the other, the second on t
 	assert.equal(now.version, 3);
 	assert.deepEqual(now.state.desired, {a: 1, b: 2});
 
-	// Someone else's write in between is still refused.
-	await client.update(lamp, {state: {desired: {c: 3}}});
+	// Someone else's write to the same key in between is still refused.
+	await client.update(lamp, {state: {desired: {d: 3}}});
 	assert.equal(await session.update('desired', {d: 4}, 3), false);
 	assert.match(session.getSnapshot().notice?.text ?? '', /409/);
+	assert.equal((await client.get(lamp)).state.desired?.d, 3);
+});
+
+test('an edit locked to its version goes through when what changed since did not touch its keys (a device reporting telemetry)', async (t) => {
+	const service = await startTestService(t);
+	const client = await connect(t, service);
+	await client.update(lamp, {
+		state: {desired: {lights: 'off'}, reported: {t: 1}},
+	});
+	const session = await open(t, client);
+	await until(() => session.getSnapshot().shadow?.version === 1, 'v1 shown');
+	// While the edit is typed on v1: a report, and someone else's desired key.
+	await client.update(lamp, {state: {reported: {t: 2}}});
+	await client.update(lamp, {state: {desired: {color: 'red'}}});
+	assert.equal(await session.update('desired', {lights: 'on'}, 1), true);
+	assert.match(
+		session.getSnapshot().notice?.text ?? '',
+		/desired updated: version 4 \(sent on v3: what changed since v1 did not touch these keys\)/,
+	);
+	assert.deepEqual((await client.get(lamp)).state.desired, {
+		lights: 'on',
+		color: 'red',
+	});
 });

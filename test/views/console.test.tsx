@@ -303,7 +303,7 @@ test('m shows the last message whole, wrapped to the width; Esc closes it', asyn
 	await frame((f) => f.includes('desired> '), 'the prompt');
 	await app.update(lamp, {state: {desired: {lights: 'dim'}}});
 	await frame((f) => f.includes('v2'), 'the other change');
-	await press('x = 1', keys.enter);
+	await press('lights = "off"', keys.enter);
 	const cut = await frame(
 		(f) => f.includes('✗ desired not updated'),
 		'the 409',

@@ -82,6 +82,12 @@ test('i lists the messages paired with their answers; a 409 is explained under t
 	// An edit locked to a version the shadow has left.
 	await session.update('desired', {lights: 'blue'}, 1);
 	await press('i');
+	// The console got the shadow again after the 409 (to see whether the edit could go on the new version): two rows up.
+	await frame(
+		(f) => f.includes('get/accepted     v2'),
+		'the get after the 409',
+	);
+	await press('k', 'k');
 	const list = await frame(
 		(f) => f.includes('update/rejected') && f.includes('why:'),
 		'the rejection in the list',
