@@ -14,6 +14,7 @@ import {useNow} from '../hooks/use-now.js';
 import type {ShownShadow} from '../session/console-session.js';
 import type {HistoryEntry} from '../session/history.js';
 import {describeStaleAfter, staleAfter} from '../session/stale-after.js';
+import {newestTimestamp} from '../shadow/metadata.js';
 import type {JsonObject} from '../shadow/json.js';
 import {DocumentPane} from './document-pane.js';
 
@@ -66,6 +67,14 @@ export function PanesBody({
 		() => staleAfter(staleAfterSeconds, history ?? []),
 		[staleAfterSeconds, history],
 	);
+	/*
+	A device that reports only what changed leaves its unchanged values old
+	while it is alive: a value is stale only while the device has reported
+	nothing within the threshold either.
+	*/
+	const lastReport = newestTimestamp(shadow?.metadata.reported);
+	const quiet =
+		lastReport !== undefined && now - lastReport > threshold.seconds;
 	const wide = width >= wideColumns;
 	// Said where there is something it applies to.
 	const notes = shadow?.state.reported ? describeStaleAfter(threshold) : [];
@@ -99,7 +108,7 @@ export function PanesBody({
 				{...(index === 0 && shadow?.delta ? {mark: shadow.delta} : {})}
 				{...(meta ? {metadata: meta} : {})}
 				now={now}
-				{...(index === 1 ? {staleAfter: threshold.seconds} : {})}
+				{...(index === 1 && quiet ? {staleAfter: threshold.seconds} : {})}
 				width={paneWidth}
 				height={wide ? height : height - 1}
 				scroll={scroll[index] ?? 0}
