@@ -44,6 +44,27 @@ export type ActionControls = {
 	readonly quit: () => void;
 };
 
+/** up, down, page-up and page-down, for a view that scrolls by lines. */
+export function scrollActions(
+	scrollBy: (lines: number) => void,
+	page: () => number,
+): Record<'up' | 'down' | 'page-up' | 'page-down', () => void> {
+	return {
+		up: () => {
+			scrollBy(-1);
+		},
+		down: () => {
+			scrollBy(1);
+		},
+		'page-up': () => {
+			scrollBy(-page());
+		},
+		'page-down': () => {
+			scrollBy(page());
+		},
+	};
+}
+
 export function openHelp(controls: ActionControls): void {
 	const back = controls.mode();
 	controls.setMode({

@@ -10,7 +10,7 @@ import {paneDocuments} from '../panes-body.js';
 import {lineCount} from '../document-pane.js';
 
 import {wrapWords} from '../wrap-words.js';
-import {openHelp, type ActionControls} from './controls.js';
+import {openHelp, scrollActions, type ActionControls} from './controls.js';
 import {openTraffic} from './traffic-actions.js';
 
 const ownSection = (snapshot: ConsoleSnapshot): Section =>
@@ -101,18 +101,7 @@ export function panesActions(controls: ActionControls): ModeActions {
 		pane: (key) => {
 			focus(Number(key) - 1);
 		},
-		up: () => {
-			scrollBy(-1);
-		},
-		down: () => {
-			scrollBy(1);
-		},
-		'page-up': () => {
-			scrollBy(-page());
-		},
-		'page-down': () => {
-			scrollBy(page());
-		},
+		...scrollActions(scrollBy, page),
 		quit: controls.quit,
 	};
 }

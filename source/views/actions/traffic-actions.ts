@@ -11,7 +11,7 @@ import {lineAt} from '../line-edit.js';
 import type {Mode} from '../modes.js';
 import {detailScrollLimit} from '../traffic-detail.js';
 import {selectedIndex} from '../traffic-view.js';
-import {openHelp, type ActionControls} from './controls.js';
+import {openHelp, scrollActions, type ActionControls} from './controls.js';
 import {showMessage} from './panes-actions.js';
 
 const scopes = ['shadow', 'thing', 'fleet'] as const;
@@ -171,18 +171,7 @@ export function trafficDetailActions(controls: ActionControls): ModeActions {
 		help: () => {
 			openHelp(controls);
 		},
-		up: () => {
-			scrollBy(-1);
-		},
-		down: () => {
-			scrollBy(1);
-		},
-		'page-up': () => {
-			scrollBy(-page());
-		},
-		'page-down': () => {
-			scrollBy(page());
-		},
+		...scrollActions(scrollBy, page),
 		previous: () => {
 			step(-1);
 		},
