@@ -127,7 +127,7 @@ export function trafficActions(controls: ActionControls): ModeActions {
 
 function defaultSavePath(controls: ActionControls): string {
 	const {thingName} = controls.snapshot().address;
-	const stamp = new Date().toISOString().replaceAll(':', '').slice(0, 15);
+	const stamp = new Date().toISOString().replaceAll(':', '').slice(0, 17);
 	return `traffic-${thingName}-${stamp}.jsonl`;
 }
 
