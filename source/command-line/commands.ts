@@ -370,6 +370,8 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 		summary: 'update desired and/or reported state',
 		usage:
 			'shadow-tui update --thing NAME --desired JSON [--reported JSON] [--version N]',
+		details:
+			"A patch no shadow can hold is refused before it is sent, in AWS's words (exit 2): nested deeper than 6 levels, over 128 KB of text or 8 KB of values, null inside an array, or a number JSON cannot hold (1e400).",
 		flags: {
 			...connection,
 			desired: {
