@@ -390,6 +390,11 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 				description: 'refuse with 409 unless the shadow is at version N',
 				min: 0,
 			},
+			dryRun: {
+				type: 'boolean',
+				description:
+					'send nothing: print what the update would do (resulting state, delta, size against 8 KB, or the refusal)',
+			},
 			...many,
 		},
 	},

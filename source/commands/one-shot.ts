@@ -30,6 +30,7 @@ import type {ShadowAddress} from '../shadow/topics.js';
 import {UsageError} from './command-error.js';
 import {connectFromFlags} from './connect-from-flags.js';
 import {describeSelection, fleetFromFlags} from './fleet-targets.js';
+import {dryRunUpdate, previewLines} from './dry-run.js';
 import {parsePatchFlag} from './parse-patch-flag.js';
 import type {Environment} from './run-command.js';
 
@@ -277,10 +278,56 @@ export async function runUpdate(
 		);
 	}
 
+	if (flags.dryRun === true)
+		return runDryRun(flags, environment, state, version);
 	return runOneShot(flags, environment, 'update', async (client, address) =>
 		client.update(address, {
 			state,
 			...(version === undefined ? {} : {version}),
 		}),
 	);
+}
+
+/** update --dry-run: the preview on stdout (JSON with --json); exit 1 when the service would refuse it. */
+async function runDryRun(
+	flags: FlagValues,
+	environment: Environment,
+	state: StatePatch,
+	version: number | undefined,
+): Promise<number> {
+	if (flags.match !== undefined || flags.query !== undefined)
+		throw new UsageError(
+			'--dry-run previews one shadow (--thing); a bulk preview is not there yet',
+		);
+	const thingName = flags.thing as string | undefined;
+	if (thingName === undefined)
+		throw new UsageError('update needs --thing NAME');
+	const address = {
+		thingName,
+		shadowName: (flags.shadow as string | undefined) ?? '',
+	};
+	const request = {state, ...(version === undefined ? {} : {version})};
+	const log = loggerFrom(flags);
+	try {
+		const client = await connectFromFlags(flags, environment, log);
+		try {
+			const preview = await dryRunUpdate(client, address, request);
+			console.log(
+				flags.json === true
+					? JSON.stringify({dryRun: true, ...preview})
+					: previewLines(address, request, preview).join('\n'),
+			);
+			return preview.rejection ? 1 : 0;
+		} catch (error: unknown) {
+			const {code, message} = describeFailure(error);
+			console.error(
+				`shadow-tui update: ${code === undefined ? '' : `${code} `}${message}`,
+			);
+			return 1;
+		} finally {
+			await client.close();
+		}
+	} finally {
+		await log.close();
+	}
 }
