@@ -42,12 +42,8 @@ import {
 import type {Override} from '../device-mode/device-state.js';
 import {genericDevice, type Simulator} from '../device-mode/simulators.js';
 import {computeDelta} from '../shadow/compute-delta.js';
-import {
-	isJsonObject,
-	jsonEqual,
-	type JsonObject,
-	type JsonValue,
-} from '../shadow/json.js';
+import {newestTimestamp} from '../shadow/metadata.js';
+import {jsonEqual, type JsonObject, type JsonValue} from '../shadow/json.js';
 import type {DeleteAccepted, GetAccepted} from '../shadow/replies.js';
 import type {Sections} from '../shadow/shadow-record.js';
 import type {ShadowAddress} from '../shadow/topics.js';
@@ -159,22 +155,9 @@ export type ConsoleSession = {
 	close(): Promise<void>;
 };
 
-/** The newest {"timestamp": T} leaf; a loop rather than recursion, as metadata came off the wire. */
+/** The newest {"timestamp": T} leaf, 0 when there is none (metadata.ts walks it without recursion). */
 export function latestTimestamp(metadata: JsonValue | undefined): number {
-	let latest = 0;
-	const pending: (JsonValue | undefined)[] = [metadata];
-	while (pending.length > 0) {
-		const value = pending.pop();
-		if (Array.isArray(value)) for (const item of value) pending.push(item);
-		else if (isJsonObject(value)) {
-			const {timestamp} = value;
-			if (typeof timestamp === 'number' && Object.keys(value).length === 1)
-				latest = Math.max(latest, timestamp);
-			else for (const key in value) pending.push(value[key]);
-		}
-	}
-
-	return latest;
+	return newestTimestamp(metadata) ?? 0;
 }
 
 export function describeFailure(error: unknown): string {

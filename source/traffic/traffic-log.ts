@@ -76,8 +76,6 @@ export type TrafficLog = {
 	/** Oldest first. */
 	entries(): readonly TrafficEntry[];
 	size(): number;
-	/** Grows on every change: a new entry, a pairing, an unanswered mark. */
-	revision(): number;
 	clear(): void;
 };
 
@@ -90,7 +88,6 @@ export function createTrafficLog(options: TrafficLogOptions): TrafficLog {
 	let items: TrafficEntry[] = [];
 	let start = 0;
 	let seq = 0;
-	let revision = 0;
 	/** Requests waiting for an answer, by shadow, operation and token. */
 	const waiting = new Map<string, TrafficEntry>();
 	/** Requests without a token, waiting in order, per shadow and operation. */
@@ -371,7 +368,6 @@ export function createTrafficLog(options: TrafficLogOptions): TrafficLog {
 				onAnswer(entry);
 			if (entry.address) follow(entry);
 			push(entry);
-			revision++;
 			return entry;
 		},
 		connection(up, at, reason) {
@@ -389,7 +385,6 @@ export function createTrafficLog(options: TrafficLogOptions): TrafficLog {
 				before: undefined,
 			};
 			push(entry);
-			revision++;
 			return entry;
 		},
 		tick(now) {
@@ -404,7 +399,6 @@ export function createTrafficLog(options: TrafficLogOptions): TrafficLog {
 			}
 
 			if (index > 0) timeouts = timeouts.slice(index);
-			if (marked.length > 0) revision++;
 			return marked;
 		},
 		seed(address, state) {
@@ -413,13 +407,11 @@ export function createTrafficLog(options: TrafficLogOptions): TrafficLog {
 		known,
 		entries: () => (start === 0 ? items : items.slice(start)),
 		size: () => items.length - start,
-		revision: () => revision,
 		clear() {
 			for (const entry of items.slice(start)) evict(entry);
 			items = [];
 			start = 0;
 			timeouts = [];
-			revision++;
 		},
 	};
 }
