@@ -5,16 +5,12 @@ renders per second and the delay from a key press to the frame that shows its
 result, against the same key press with no documents arriving.
 */
 import {render} from 'ink-testing-library';
-import {connectMqtt} from '../source/client/connect-mqtt.js';
-import {connectShadowClient} from '../source/client/shadow-client.js';
-import {createConsoleSession} from '../source/session/console-session.js';
 import type {LocalService} from '../source/service/local-service.js';
 import {App} from '../source/views/app.js';
 import {ColorContext} from '../source/views/color.js';
 import {format, median, percentile} from './measure.js';
 import {withBenchService} from './bench-service.js';
-
-const lamp = {thingName: 'lamp', shadowName: ''};
+import {lamp, openConsoleSessions} from './console-sessions.js';
 
 /** Delays from a key press to the frame that shows it: help opened, then closed. */
 export async function keyLatency(
@@ -45,18 +41,7 @@ export async function benchConsole(): Promise<string[]> {
 }
 
 async function measureConsole(service: LocalService): Promise<string[]> {
-	const client = await connectShadowClient({
-		connection: {url: service.mqttUrl},
-	});
-	const publisher = await connectMqtt({url: service.mqttUrl});
-	const session = createConsoleSession({
-		client,
-		address: lamp,
-		role: 'app',
-		apply: 'auto',
-		historyLimit: 1000,
-		clock: () => Math.floor(Date.now() / 1000),
-	});
+	const {client, publisher, session} = await openConsoleSessions(service);
 	const instance = render(
 		<ColorContext.Provider value={true}>
 			<App session={session} />

@@ -10,18 +10,15 @@ flood, and the heap over a long flood with the bounded buffer
 import {setFlagsFromString} from 'node:v8';
 import {runInNewContext} from 'node:vm';
 import {render} from 'ink-testing-library';
-import {connectMqtt} from '../source/client/connect-mqtt.js';
-import {connectShadowClient} from '../source/client/shadow-client.js';
-import {createConsoleSession} from '../source/session/console-session.js';
-import {createTrafficSession} from '../source/session/traffic-session.js';
+import type {connectMqtt} from '../source/client/connect-mqtt.js';
 import type {LocalService} from '../source/service/local-service.js';
 import {App} from '../source/views/app.js';
 import {ColorContext} from '../source/views/color.js';
 import {withBenchService} from './bench-service.js';
+import {lamp, openInspectedConsole} from './console-sessions.js';
 import {keyLatency} from './console.bench.js';
 import {format, median, percentile} from './measure.js';
 
-const lamp = {thingName: 'lamp', shadowName: ''};
 /** Each makes four messages: 1,000 a second through the inspector. */
 const requestsPerSecond = 250;
 
@@ -63,24 +60,8 @@ function flood(
 }
 
 async function measure(service: LocalService): Promise<string[]> {
-	const client = await connectShadowClient({
-		connection: {url: service.mqttUrl},
-	});
-	const publisher = await connectMqtt({url: service.mqttUrl});
-	const session = createConsoleSession({
-		client,
-		address: lamp,
-		role: 'app',
-		apply: 'auto',
-		historyLimit: 1000,
-		clock: () => Math.floor(Date.now() / 1000),
-	});
-	const traffic = createTrafficSession({
-		client,
-		address: lamp,
-		capacity: 2000,
-		answerTimeoutMs: 10_000,
-	});
+	const {client, publisher, session, traffic} =
+		await openInspectedConsole(service);
 	const instance = render(
 		<ColorContext.Provider value={true}>
 			<App session={session} traffic={traffic} />
@@ -136,24 +117,8 @@ under ink-testing-library grows by itself under a flood (see the readme).
 */
 async function soakHeap(service: LocalService): Promise<string[]> {
 	const seconds = Number(process.env.TRAFFIC_SOAK_SECONDS ?? 600);
-	const client = await connectShadowClient({
-		connection: {url: service.mqttUrl},
-	});
-	const publisher = await connectMqtt({url: service.mqttUrl});
-	const session = createConsoleSession({
-		client,
-		address: lamp,
-		role: 'app',
-		apply: 'auto',
-		historyLimit: 1000,
-		clock: () => Math.floor(Date.now() / 1000),
-	});
-	const traffic = createTrafficSession({
-		client,
-		address: lamp,
-		capacity: 2000,
-		answerTimeoutMs: 10_000,
-	});
+	const {client, publisher, session, traffic} =
+		await openInspectedConsole(service);
 	traffic.setVisible(true);
 	await traffic.start();
 	await session.start();
