@@ -422,3 +422,47 @@ test('a connection row says what was not seen', () => {
 	assert.equal(entryRecord(lost).note, lost.note);
 	assert.equal(traffic.connection(true, 6).short, 'reconnected');
 });
+
+test('hostile payloads on shadow topics: invalid UTF-8, 1 MB, wrong types, 20,000 deep; each kept as an entry, none parsed past its bound', () => {
+	const traffic = log();
+	const invalid = traffic.add({
+		topic: `${lamp}/update`,
+		payload: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]),
+		at: 0,
+		sent: false,
+	});
+	assert.equal(invalid?.unparsed?.reason, 'not JSON');
+	const huge = traffic.add(
+		message(`${lamp}/update/accepted`, `"${'x'.repeat(1_000_000)}"`, 1),
+	);
+	assert.match(huge?.unparsed?.reason ?? '', /larger than any shadow message/);
+	assert.ok((huge?.unparsed?.text.length ?? 0) <= 2049);
+	const deep = traffic.add(
+		message(
+			`${lamp}/update`,
+			`${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`,
+			2,
+		),
+	);
+	assert.match(deep?.unparsed?.reason ?? '', /nested 20000 levels/);
+	const wrongTypes = traffic.add(
+		message(
+			`${lamp}/update/rejected`,
+			{code: 'x', message: 7, clientToken: 5, version: 'v'},
+			3,
+		),
+	);
+	assert.deepEqual(wrongTypes?.rejection, {code: 0, message: ''});
+	assert.equal(wrongTypes?.clientToken, undefined);
+	assert.equal(wrongTypes?.version, undefined);
+	// The log goes on pairing after them.
+	traffic.add(message(`${lamp}/get`, {clientToken: 'ok'}, 4));
+	const answer = traffic.add(
+		message(
+			`${lamp}/get/accepted`,
+			{state: {}, version: 1, clientToken: 'ok'},
+			5,
+		),
+	);
+	assert.equal(answer?.request?.latencyMs, 1);
+});
