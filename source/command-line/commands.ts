@@ -314,6 +314,20 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 				default: 1000,
 				min: 1,
 			},
+			historyVersions: {
+				type: 'number',
+				value: 'N',
+				description:
+					'versions of each shadow the journal keeps (0: no journal)',
+				default: 1000,
+				min: 0,
+			},
+			historyAge: {
+				type: 'string',
+				value: 'DURATION',
+				description:
+					'journal entries older than this are pruned (such as 7d; default 30d)',
+			},
 			...logging,
 		},
 	},

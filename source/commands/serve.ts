@@ -18,6 +18,8 @@ import {parseUsers, type UserHashes} from '../security/passwords.js';
 import {parsePolicySet, type PolicySet} from '../security/policy-set.js';
 import {openUserFile} from '../security/user-file.js';
 import {withLimits} from '../shadow/limits.js';
+import {parseDuration} from '../session/stale-after.js';
+import {defaultRetention, type JournalRetention} from '../store/journal.js';
 import {checkTlsFiles} from './check-tls-files.js';
 import {CommandFailure, UsageError} from './command-error.js';
 import {readFileFlag} from './read-file-flag.js';
@@ -150,6 +152,7 @@ export async function runServe(
 		...(revoked ? {revocationFile: revoked} : {}),
 	};
 	const rateLimit = (flags.rateLimit as number | undefined) ?? 20;
+	const retention = retentionFrom(flags);
 
 	let service;
 	try {
@@ -168,6 +171,7 @@ export async function runServe(
 					rateLimit === 0 ? Number.POSITIVE_INFINITY : rateLimit,
 			}),
 			brokerLimits: brokerLimitsFrom(flags),
+			retention,
 			...(broker
 				? {
 						broker: {
@@ -208,6 +212,7 @@ export async function runServe(
 				]
 			: []),
 		`  data       ${dataFile}`,
+		`  history    ${retentionLine(retention)}`,
 		...(logFile ? [`  log        ${logFile}`] : []),
 		...(tlsCa || usersFile
 			? [`  policy     ${policyLine(policyFile, everyCertificate)}`]
@@ -307,6 +312,28 @@ function readJsonFlag(flag: string, file: string): unknown {
 		if (error instanceof CommandFailure) throw error;
 		throw new CommandFailure(`${flag} ${file} is not JSON: ${String(error)}`);
 	}
+}
+
+function retentionLine(retention: JournalRetention): string {
+	if (retention.versions === 0) return 'off (--history-versions 0)';
+	const seconds = retention.maxAgeSeconds;
+	const age =
+		seconds % 86_400 === 0
+			? `${seconds / 86_400} d`
+			: seconds % 3600 === 0
+				? `${seconds / 3600} h`
+				: `${seconds} s`;
+	return `${retention.versions} versions per shadow, ${age} at most (shadow-tui history)`;
+}
+
+function retentionFrom(flags: FlagValues): JournalRetention {
+	const versions =
+		(flags.historyVersions as number | undefined) ?? defaultRetention.versions;
+	const age = flags.historyAge as string | undefined;
+	if (age === undefined) return {...defaultRetention, versions};
+	const parsed = parseDuration(age, '--history-age');
+	if (!parsed.ok) throw new UsageError(parsed.error);
+	return {versions, maxAgeSeconds: parsed.seconds};
 }
 
 function brokerLimitsFrom(flags: FlagValues): BrokerLimits {

@@ -40,7 +40,7 @@ export function installBrokerAccess(
 		readonly log: Logger;
 		readonly originOf: (conn: object) => ConnectionOrigin | undefined;
 	},
-): void {
+): {principalOf(client: Client): string | undefined} {
 	const {access, limits, log, originOf} = options;
 	const subscriptions = createSubscriptionCounter(
 		limits.maxSubscriptionsPerConnection,
@@ -241,6 +241,13 @@ export function installBrokerAccess(
 			}
 		}
 	});
+
+	return {
+		principalOf(client) {
+			const grant = grants.get(client);
+			return grant ? describePrincipal(grant.principal) : undefined;
+		},
+	};
 }
 
 /**

@@ -27,7 +27,7 @@ import {
 	TLSSocket,
 	type TlsOptions,
 } from 'node:tls';
-import {Aedes} from 'aedes';
+import {Aedes, type Client} from 'aedes';
 import {createFlatEmitter} from './flat-emitter.js';
 import type {Logger} from '../log/logger.js';
 import type {AccessControl} from '../security/access-control.js';
@@ -90,9 +90,15 @@ export type EmbeddedBroker = {
 	/** Receives every message on a topic filter, inside the broker process. */
 	subscribe(
 		filter: string,
-		onMessage: (topic: string, payload: Buffer) => void,
+		onMessage: (topic: string, payload: Buffer, publisher: Publisher) => void,
 	): Promise<void>;
 	close(): Promise<void>;
+};
+
+/** Who published a message the broker delivers inside the process; empty for its own. */
+export type Publisher = {
+	readonly clientId?: string;
+	readonly principal?: string;
 };
 
 export async function startEmbeddedBroker(
@@ -106,7 +112,7 @@ export async function startEmbeddedBroker(
 		mq: createFlatEmitter(),
 	});
 	const connections = new WeakMap<object, Omit<ConnectionOrigin, 'conn'>>();
-	installBrokerAccess(aedes, {
+	const grants = installBrokerAccess(aedes, {
 		access,
 		limits,
 		log,
@@ -163,6 +169,19 @@ export async function startEmbeddedBroker(
 		log,
 		recording: options.presence,
 	});
+	// aedes stamps a client's publish with its id on the way to subscribers.
+	const publisherOf = (packet: object): Publisher => {
+		const {clientId} = packet as {clientId?: unknown};
+		if (typeof clientId !== 'string') return {};
+		// Untyped but stable since aedes 0.x: the broker's connected clients by id.
+		const {clients} = aedes as unknown as {
+			clients: Record<string, Client | undefined>;
+		};
+		const client = clients[clientId];
+		const principal = client ? grants.principalOf(client) : undefined;
+		return principal === undefined ? {clientId} : {clientId, principal};
+	};
+
 	const overWebSocket = (stream: Duplex, request: IncomingMessage) => {
 		const {socket} = request;
 		handle(
@@ -243,6 +262,7 @@ export async function startEmbeddedBroker(
 								Buffer.isBuffer(packet.payload)
 									? packet.payload
 									: Buffer.from(packet.payload),
+								publisherOf(packet),
 							);
 							done();
 						},

@@ -43,6 +43,7 @@ import {
 	publishPath,
 	publishedBody,
 } from './http-publish.js';
+import {historyPage, historyPath, parseHistoryQuery} from './journal-route.js';
 import {refuseUpgrade, type WebSocketAcceptor} from './mqtt-websocket.js';
 
 export type HttpApi = {
@@ -213,6 +214,18 @@ export async function startHttpApi(options: {
 			return listFleet(url.searchParams, granted);
 		}
 
+		const history = historyPath.exec(url.pathname);
+		if (history) {
+			if (request.method !== 'GET')
+				return errorReply(reject(405, 'Method Not Allowed'));
+			const address = addressOf(decode(history[1] ?? ''), url.searchParams);
+			if ('code' in address) return errorReply(address);
+			return (
+				forbidden('iot:GetThingShadow', resources.thing(address.thingName)) ??
+				readHistory(address, url.searchParams)
+			);
+		}
+
 		const shadow = shadowPath.exec(url.pathname);
 		if (!shadow) return errorReply(reject(404, 'Not Found'));
 		const operation = methods[request.method ?? ''];
@@ -235,7 +248,9 @@ export async function startHttpApi(options: {
 				close: true,
 			};
 
-		const outcome = await service.request(address, operation, body);
+		const outcome = await service.request(address, operation, body, {
+			principal: describePrincipal(principal),
+		});
 		return outcome.ok
 			? {status: 200, body: outcome.accepted}
 			: errorReply(outcome.rejection);
@@ -350,6 +365,25 @@ export async function startHttpApi(options: {
 				)
 			: undefined;
 		return page(results, nextToken);
+	}
+
+	function readHistory(address: ShadowAddress, query: URLSearchParams): Reply {
+		const {journal} = service;
+		if (!journal)
+			return errorReply(
+				reject(
+					404,
+					'This service keeps no version journal (serve --history-versions 0)',
+				),
+			);
+		const parsed = parseHistoryQuery(address, query);
+		if ('code' in parsed) return errorReply(parsed);
+		// One more than the page says whether there is a next one.
+		const entries = journal.read({...parsed, limit: parsed.limit + 1});
+		return {
+			status: 200,
+			body: historyPage(entries, parsed.limit, journal.retention),
+		};
 	}
 
 	/** A page of a listing, as ListNamedShadowsForThing shapes it. */

@@ -13,6 +13,7 @@ import {
 	openPresenceStore,
 	type PresenceStore,
 } from '../store/presence-store.js';
+import type {JournalRetention} from '../store/journal.js';
 import {openShadowStore, type ShadowStore} from '../store/shadow-store.js';
 import {
 	startEmbeddedBroker,
@@ -58,6 +59,8 @@ export type LocalServiceConfig = {
 	/** SQLite file. */
 	readonly dataFile: string;
 	readonly options?: EngineOptions;
+	/** The version journal's bounds; versions 0 turns it off. */
+	readonly retention?: JournalRetention;
 	/** The embedded broker's bounds (message size, connections, subscriptions). */
 	readonly brokerLimits?: BrokerLimits;
 	/** The HTTP API's bounds (timeouts, header size, connections). */
@@ -153,6 +156,7 @@ export async function startLocalService(
 			publish,
 			clock,
 			options: config.options ?? defaultEngineOptions,
+			...(config.retention ? {retention: config.retention} : {}),
 			log,
 		});
 		if (external) {
@@ -162,8 +166,8 @@ export async function startLocalService(
 			await external.subscribeAsync(requestTopicFilters, {qos: 1});
 		} else if (embedded) {
 			for (const filter of requestTopicFilters) {
-				await embedded.subscribe(filter, (topic, payload) => {
-					service.handleMessage(topic, payload);
+				await embedded.subscribe(filter, (topic, payload, publisher) => {
+					service.handleMessage(topic, payload, publisher);
 				});
 			}
 		}

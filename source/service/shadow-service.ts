@@ -29,14 +29,23 @@ import {
 	type ShadowAddress,
 } from '../shadow/topics.js';
 import {updateShadow, type UpdateOutcome} from '../shadow/update-shadow.js';
+import {
+	defaultRetention,
+	type JournalEntry,
+	type JournalQuery,
+	type JournalRetention,
+	type JournalWrite,
+	type Writer,
+} from '../store/journal.js';
 import type {ShadowStore} from '../store/shadow-store.js';
+import {startJournalPruner} from './journal-pruner.js';
 import {createRateLimiter} from './rate-limiter.js';
 
 const throttled = reject(429, messages.tooManyRequests);
 
 export type Publish = (topic: string, payload: Buffer) => void;
 
-export type Channel = 'mqtt' | 'http';
+export type Channel = Writer['channel'];
 
 type OutcomeOf = {
 	update: UpdateOutcome;
@@ -50,6 +59,7 @@ type Pending = {
 	readonly operation: Operation;
 	readonly payload: Payload;
 	readonly channel: Channel;
+	readonly writer: Writer;
 	/** MQTT only: the request topic, whose /rejected answers it. */
 	readonly topic?: string;
 	readonly resolve: (outcome: AnyOutcome) => void;
@@ -57,13 +67,25 @@ type Pending = {
 
 export type ShadowService = {
 	/** Handles one MQTT message on a shadow request topic; replies go out through publish. */
-	handleMessage(topic: string, payload: Buffer): void;
+	handleMessage(
+		topic: string,
+		payload: Buffer,
+		publisher?: Omit<Writer, 'channel'>,
+	): void;
 	/** The HTTP API's entry: same queue, same engine; MQTT side effects as AWS does them (§8.7). */
 	request<K extends Operation>(
 		address: ShadowAddress,
 		operation: K,
 		payload: Payload,
+		caller?: Omit<Writer, 'channel'>,
 	): Promise<OutcomeOf[K]>;
+	/** Undefined when the journal is off (retention of 0 versions). */
+	readonly journal?: {
+		read(query: JournalQuery): JournalEntry[];
+		/** Prunes what is past retention now (tests). */
+		pruneNow(): Promise<void>;
+		readonly retention: JournalRetention;
+	};
 	listNamedShadows(thingName: string, after: string, limit: number): string[];
 	/** The fleet, filtered, one page after `after`; `last` is where the next page starts. */
 	listShadows(
@@ -85,6 +107,8 @@ export type ShadowServiceDependencies = {
 	readonly log: Logger;
 	/** Milliseconds, monotonic, for the rate limit; default performance.now. */
 	readonly monotonicClock?: () => number;
+	/** The version journal's bounds; default defaultRetention. */
+	readonly retention?: JournalRetention;
 };
 
 export function createShadowService(
@@ -95,6 +119,11 @@ export function createShadowService(
 		options.limits.requestsPerSecondPerThing,
 		dependencies.monotonicClock ?? (() => performance.now()),
 	);
+	const retention = dependencies.retention ?? defaultRetention;
+	const pruner =
+		retention.versions > 0
+			? startJournalPruner({store, retention, clock, log})
+			: undefined;
 	let queue: Pending[] = [];
 	let scheduled = false;
 	let closed = false;
@@ -116,20 +145,25 @@ export function createShadowService(
 			string,
 			{address: ShadowAddress; record: ShadowRecord}
 		>();
+		const journal: JournalWrite[] = [];
 		const outcomes = batch.map((pending) => {
 			const outcome = runGuarded(pending, changes);
-			if (outcome.ok && 'shadow' in outcome)
+			if (outcome.ok && 'shadow' in outcome) {
 				changes.set(addressKey(pending.address), {
 					address: pending.address,
 					record: outcome.shadow,
 				});
+				if (pruner) journal.push(journalWrite(pending, outcome));
+			}
+
 			return outcome;
 		});
 
 		let failed = false;
 		if (changes.size > 0) {
 			try {
-				store.commitBatch(changes);
+				store.commitBatch(changes, journal);
+				pruner?.noteWrites(journal);
 			} catch (error: unknown) {
 				failed = true;
 				log.error('store commit failed; answering the batch with 500', {
@@ -153,6 +187,19 @@ export function createShadowService(
 
 			pending.resolve(final);
 		}
+	}
+
+	function journalWrite(
+		pending: Pending,
+		outcome: Extract<AnyOutcome, {shadow: unknown}>,
+	): JournalWrite {
+		const {clientToken} = outcome.accepted;
+		return {
+			address: pending.address,
+			record: outcome.shadow,
+			writer: pending.writer,
+			...(clientToken === undefined ? {} : {clientToken}),
+		};
 	}
 
 	/** One request that throws is answered 500; the rest of its batch, and the process, go on. */
@@ -320,7 +367,7 @@ export function createShadowService(
 		}
 	}
 
-	function receive(topic: string, payload: Buffer): void {
+	function receive(topic: string, payload: Buffer, writer: Writer): void {
 		if (closed) return;
 		const parsed = parseShadowTopic(topic, options.limits);
 		if (parsed.kind === 'other' || parsed.topic.reply !== undefined) return;
@@ -344,6 +391,7 @@ export function createShadowService(
 			operation,
 			payload,
 			channel: 'mqtt',
+			writer,
 			topic,
 			resolve: () => undefined,
 		});
@@ -351,9 +399,18 @@ export function createShadowService(
 
 	return {
 		options,
-		handleMessage(topic, payload) {
+		...(pruner
+			? {
+					journal: {
+						read: (query: JournalQuery) => store.readJournal(query),
+						pruneNow: async () => pruner.pruneNow(),
+						retention,
+					},
+				}
+			: {}),
+		handleMessage(topic, payload, publisher = {}) {
 			try {
-				receive(topic, payload);
+				receive(topic, payload, {...publisher, channel: 'mqtt'});
 			} catch (error: unknown) {
 				log.error('internal error on a shadow topic; answered 500', {
 					topic,
@@ -362,7 +419,7 @@ export function createShadowService(
 				rejectEarly(topic, payload, reject(500, messages.internalFailure));
 			}
 		},
-		async request(address, operation, payload) {
+		async request(address, operation, payload, caller = {}) {
 			if (closed) throw new Error('the shadow service is closed');
 			if (!limiter.take(address.thingName)) {
 				return {
@@ -378,6 +435,7 @@ export function createShadowService(
 					operation,
 					payload,
 					channel: 'http',
+					writer: {...caller, channel: 'http'},
 					resolve: resolve as (outcome: AnyOutcome) => void,
 				});
 			});
@@ -397,6 +455,7 @@ export function createShadowService(
 		},
 		async close() {
 			closed = true;
+			pruner?.stop();
 			if (queue.length > 0) flush();
 			await Promise.resolve();
 		},

@@ -44,13 +44,14 @@ const maximumSeconds = 3650 * 86_400;
 /** `90s`, `5m`, `4h`, `2d`, or parts of them (`1h30m`): the seconds, or why not (one line, for a UsageError). */
 export function parseDuration(
 	text: string,
+	flag = '--stale-after',
 ): {ok: true; seconds: number} | {ok: false; error: string} {
 	const shown = JSON.stringify(
 		text.length > 40 ? `${text.slice(0, 40)}…` : text,
 	);
 	const problem = {
 		ok: false as const,
-		error: `--stale-after must be a duration such as 90s, 5m, 4h or 2d, got ${shown}`,
+		error: `${flag} must be a duration such as 90s, 5m, 4h or 2d, got ${shown}`,
 	};
 	const trimmed = text.trim().toLowerCase();
 	if (!/^(?:\d+(?:min|[smhd]))+$/.test(trimmed)) return problem;
@@ -61,13 +62,13 @@ export function parseDuration(
 		return seconds === 0
 			? {
 					ok: false,
-					error: `--stale-after must be longer than 0 s, got ${shown}`,
+					error: `${flag} must be longer than 0 s, got ${shown}`,
 				}
 			: problem;
 	if (seconds > maximumSeconds)
 		return {
 			ok: false,
-			error: `--stale-after must be at most 3650d, got ${shown}`,
+			error: `${flag} must be at most 3650d, got ${shown}`,
 		};
 	return {ok: true, seconds};
 }

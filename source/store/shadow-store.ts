@@ -11,18 +11,39 @@ import Database from 'better-sqlite3';
 import type {JsonObject} from '../shadow/json.js';
 import type {LiveShadow, ShadowRecord} from '../shadow/shadow-record.js';
 import {addressKey, type ShadowAddress} from '../shadow/topics.js';
+import {
+	journalSchema,
+	prepareJournal,
+	type JournalEntry,
+	type JournalQuery,
+	type JournalRetention,
+	type JournalWrite,
+} from './journal.js';
 
 export type ShadowStore = {
 	readonly path: string;
 	/** The stored record, or undefined when the shadow never existed. */
 	load(address: ShadowAddress): ShadowRecord | undefined;
-	/** Writes all records in one transaction; returns only once it is durable. Throws on failure. */
+	/**
+	Writes all records, and the journal's entries for them, in one transaction;
+	returns only once it is durable. Throws on failure.
+	*/
 	commitBatch(
 		records: ReadonlyMap<
 			string,
 			{address: ShadowAddress; record: ShadowRecord}
 		>,
+		journal?: readonly JournalWrite[],
 	): void;
+	readJournal(query: JournalQuery): JournalEntry[];
+	/** Deletes at most `budget` journal rows past retention (expired ones, then the shadows' excess). */
+	pruneJournal(
+		retention: JournalRetention,
+		now: number,
+		shadows: Iterable<ShadowAddress>,
+		budget: number,
+	): number;
+	journalCount(address: ShadowAddress): number;
 	countLiveNamedShadows(thingName: string): number;
 	/** Live named shadows of a thing, ascending by name, after `after`. */
 	listNamedShadows(thingName: string, after: string, limit: number): string[];
@@ -47,7 +68,7 @@ type Row = {
 	updated_at: number;
 };
 
-const schemaVersion = 1;
+const schemaVersion = 2;
 
 /** Records kept in memory; SQLite holds all of them, so a miss only costs a read. */
 export const defaultCacheSize = 50_000;
@@ -85,6 +106,7 @@ export function openShadowStore(
 	>(
 		"SELECT thing, shadow, kind, version, state, metadata, updated_at FROM shadows WHERE kind = 'live' AND (thing, shadow) > (?, ?) ORDER BY thing, shadow",
 	);
+	const journal = prepareJournal(db);
 	// Least recently used first: a Map keeps insertion order, and every use re-inserts.
 	const cache = new Map<string, ShadowRecord | undefined>();
 	const remember = (key: string, record: ShadowRecord | undefined) => {
@@ -102,16 +124,38 @@ export function openShadowStore(
 				string,
 				{address: ShadowAddress; record: ShadowRecord}
 			>,
+			writes: readonly JournalWrite[],
 		) => {
+			// A shadow's last version in the batch is both journaled and upserted: encode it once.
+			const encoded = new Map<
+				ShadowRecord,
+				{state: string; metadata: string}
+			>();
+			for (const write of writes) {
+				const {record} = write;
+				const json =
+					record.kind === 'live'
+						? {
+								state: JSON.stringify(record.state),
+								metadata: JSON.stringify(record.metadata),
+							}
+						: undefined;
+				if (json) encoded.set(record, json);
+				journal.insert(write, json);
+			}
+
 			for (const {address, record} of records.values()) {
 				const live = record.kind === 'live';
+				const json = live ? encoded.get(record) : undefined;
 				upsert.run({
 					thing: address.thingName,
 					shadow: address.shadowName,
 					kind: record.kind,
 					version: record.version,
-					state: live ? JSON.stringify(record.state) : null,
-					metadata: live ? JSON.stringify(record.metadata) : null,
+					state: live ? (json?.state ?? JSON.stringify(record.state)) : null,
+					metadata: live
+						? (json?.metadata ?? JSON.stringify(record.metadata))
+						: null,
 					updatedAt: live ? record.updatedAt : record.deletedAt,
 				});
 			}
@@ -133,8 +177,8 @@ export function openShadowStore(
 			remember(key, record);
 			return record;
 		},
-		commitBatch(records) {
-			writeAll(records);
+		commitBatch(records, writes = []) {
+			writeAll(records, writes);
 			for (const [key, {record}] of records) remember(key, record);
 		},
 		countLiveNamedShadows(thingName) {
@@ -153,6 +197,10 @@ export function openShadowStore(
 					break;
 			}
 		},
+		readJournal: (query) => journal.read(query),
+		pruneJournal: (retention, now, shadows, budget) =>
+			journal.prune(retention, now, shadows, budget),
+		journalCount: (address) => journal.count(address),
 		cachedRecords: () => cache.size,
 		close() {
 			db.close();
@@ -198,6 +246,9 @@ function migrate(db: Database.Database): void {
 			PRIMARY KEY (thing, shadow)
 		) WITHOUT ROWID`);
 	}
+
+	// Version 2: the journal. A store from before starts its history at the upgrade.
+	if (current < 2) db.exec(journalSchema);
 
 	db.pragma(`user_version = ${schemaVersion}`);
 }

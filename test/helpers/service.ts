@@ -14,6 +14,7 @@ import {
 import {withLimits} from '../../source/shadow/limits.js';
 import type {BrokerLimits} from '../../source/service/broker-limits.js';
 import type {HttpBounds} from '../../source/service/http-api.js';
+import type {JournalRetention} from '../../source/store/journal.js';
 
 /*
 Tests send bursts to one thing to test ordering, coalescing and fuzzing; they
@@ -54,6 +55,7 @@ export async function startTestService(
 		security?: SecurityConfig;
 		brokerLimits?: BrokerLimits;
 		httpBounds?: HttpBounds;
+		retention?: JournalRetention;
 		log?: Logger;
 	} = {},
 ): Promise<LocalService> {
@@ -74,6 +76,7 @@ export async function startTestService(
 		...(options.security ? {security: options.security} : {}),
 		...(options.brokerLimits ? {brokerLimits: options.brokerLimits} : {}),
 		...(options.httpBounds ? {httpBounds: options.httpBounds} : {}),
+		...(options.retention ? {retention: options.retention} : {}),
 	});
 	t.after(async () => service.close());
 	return service;

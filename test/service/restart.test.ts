@@ -6,6 +6,7 @@ SIGTERM or SIGINT.
 import assert from 'node:assert/strict';
 import {join} from 'node:path';
 import {test} from 'node:test';
+import {createHistoryReader} from '../../source/client/history-reader.js';
 import {Probe} from '../helpers/probe.js';
 import {exited, startServe} from '../helpers/serve-process.js';
 import {temporaryDirectory} from '../helpers/service.js';
@@ -93,6 +94,20 @@ test('acknowledged updates survive SIGKILL, with their versions', async (t) => {
 			document.version,
 			`${thing}: state and version agree`,
 		);
+	}
+
+	// The journal lost nothing acknowledged either: versions 1.. each with its own content.
+	const history = createHistoryReader(second.httpUrl);
+	for (const [thing, acked] of acknowledged) {
+		const versions = await history.versions(
+			{address: {thingName: thing, shadowName: ''}, order: 'asc'},
+			1000,
+		);
+		assert.ok(versions.length >= acked, `${thing}: journal has every version`);
+		for (const [index, version] of versions.entries()) {
+			assert.equal(version.version, index + 1);
+			assert.deepEqual(version.state.reported, {seq: version.version});
+		}
 	}
 
 	second.child.kill('SIGTERM');
