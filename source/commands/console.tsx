@@ -3,6 +3,7 @@ shadow-tui console: the interactive console in a terminal. Everything that
 can fail on the way in (flags, terminal, connection) fails before Ink starts,
 with one line. While Ink renders nothing else writes to the terminal.
 */
+import {join} from 'node:path';
 import {render} from 'ink';
 import type {FlagValues} from '../command-line/parse-command-line.js';
 import {defaultApiFor} from '../client/connection-settings.js';
@@ -18,6 +19,12 @@ import {createFleetSession} from '../session/fleet-session.js';
 import {createTrafficSession} from '../session/traffic-session.js';
 import {parseDuration} from '../session/stale-after.js';
 import {createFleetLister, type FleetLister} from '../client/fleet-lister.js';
+import {
+	createHistoryReader,
+	type HistoryReader,
+} from '../client/history-reader.js';
+import {dataDirectory} from '../config/paths.js';
+import {openSeenJournal} from '../session/seen-journal.js';
 import type {ShadowAddress} from '../shadow/topics.js';
 import {App} from '../views/app.js';
 import {ColorContext} from '../views/color.js';
@@ -52,6 +59,10 @@ export type ConsoleOptions = {
 	readonly answerTimeoutMs?: number;
 	/** --stale-after in seconds, when given. */
 	readonly staleAfterSeconds?: number;
+	/** The service's version journal, when its HTTP API is known. */
+	readonly journal?: HistoryReader;
+	/** Where versions seen are kept for services without a journal; none: not kept. */
+	readonly seenDirectory?: string;
 };
 
 /** Runs the console until the user quits; the caller closes the client. */
@@ -64,6 +75,17 @@ export async function runConsoleApp(options: ConsoleOptions): Promise<void> {
 		apply: options.apply,
 		historyLimit: options.historyLimit,
 		clock: () => Math.floor(Date.now() / 1000),
+		...(options.journal ? {journal: options.journal} : {}),
+		...(options.seenDirectory
+			? {
+					seen: openSeenJournal({
+						directory: options.seenDirectory,
+						endpoint: client.url,
+						limit: options.historyLimit,
+						log,
+					}),
+				}
+			: {}),
 	});
 	const traffic = createTrafficSession({
 		client,
@@ -179,8 +201,10 @@ export async function runConsole(
 				? {
 						listNamedShadows: createNamedShadowLister(api, credentials),
 						fleetLister: createFleetLister(api, credentials),
+						journal: createHistoryReader(api, credentials),
 					}
 				: {}),
+			seenDirectory: join(dataDirectory(environment.env), 'seen-history'),
 			environment,
 			log,
 			logFile,

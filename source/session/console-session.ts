@@ -47,12 +47,18 @@ import {jsonEqual, type JsonObject, type JsonValue} from '../shadow/json.js';
 import type {DeleteAccepted, GetAccepted} from '../shadow/replies.js';
 import type {Sections} from '../shadow/shadow-record.js';
 import type {ShadowAddress} from '../shadow/topics.js';
+import {NoJournal, type HistoryReader} from '../client/history-reader.js';
 import {
 	addToHistory,
 	deletedEntry,
 	documentEntry,
+	entriesFromJournal,
 	type HistoryEntry,
+	type RecordedVersion,
 } from './history.js';
+import type {SeenJournal} from './seen-journal.js';
+import {pushOwnWrite, undoPatch, type OwnWrite} from './undo.js';
+import type {ProposedWrite} from './write-preview.js';
 
 export type Role = 'app' | 'device';
 export type Section = 'desired' | 'reported';
@@ -103,6 +109,10 @@ export type ConsoleSnapshot = {
 	/** Set while `shadow` is null because the shadow shown before was deleted. */
 	readonly deleted: ShownDeletion | undefined;
 	readonly history: readonly HistoryEntry[];
+	/** Where the history comes from: the service's journal, what consoles saw here (on disk), or this console only. */
+	readonly historySource: 'journal' | 'seen' | 'console';
+	/** The version of this console's newest desired write that `u` would undo. */
+	readonly undoable: number | undefined;
 	/** undefined: unknown, always so while the console's own connection is not `connected`. */
 	readonly deviceOnline: boolean | undefined;
 	readonly device: DeviceView | undefined;
@@ -126,6 +136,10 @@ export type ConsoleSessionOptions = {
 	readonly simulator?: Simulator;
 	/** The device role's reported state when the shadow does not exist; the simulator's defaults otherwise. */
 	readonly initialState?: JsonObject;
+	/** The service's version journal (the local service's HTTP API). */
+	readonly journal?: HistoryReader;
+	/** Where versions seen are kept when the service keeps no journal. */
+	readonly seen?: SeenJournal;
 };
 
 export type ConsoleSession = {
@@ -146,6 +160,12 @@ export type ConsoleSession = {
 		baseVersion?: number,
 	): Promise<boolean>;
 	refresh(): Promise<void>;
+	/** While the history view is open, the journal is read again as versions arrive (who wrote them). */
+	watchHistory(open: boolean): void;
+	/** Sends a restore or an undo exactly as previewed: on its version, never re-sent on another. */
+	sendProposed(write: ProposedWrite): Promise<boolean>;
+	/** What `u` proposes: this console's newest desired write, undone; undefined when there is none. */
+	proposeUndo(): ProposedWrite | undefined;
 	switchRole(): Promise<void>;
 	switchShadow(address: ShadowAddress): Promise<void>;
 	toggleLock(): void;
@@ -233,6 +253,14 @@ export function createConsoleSession(
 	let notice: Notice | undefined;
 	let busy = 0;
 	let lockVersion = true;
+	let journalState: 'unknown' | 'present' | 'absent' = options.journal
+		? 'unknown'
+		: 'absent';
+	let historySource: ConsoleSnapshot['historySource'] = 'console';
+	let historyOpen = false;
+	let journalTimer: NodeJS.Timeout | undefined;
+	let journalReading = false;
+	let undoStack: readonly OwnWrite[] = [];
 	let stops: (() => void)[] = [];
 	let generation = 0;
 	let snapshot = build();
@@ -254,6 +282,8 @@ export function createConsoleSession(
 			shadow,
 			deleted: shadow === null ? deleted : undefined,
 			history,
+			historySource,
+			undoable: undoStack.at(-1)?.version,
 			deviceOnline: deviceOnline(),
 			device:
 				role === 'device'
@@ -281,7 +311,133 @@ export function createConsoleSession(
 	}
 
 	function remember(entry: HistoryEntry): void {
+		const before = history;
 		history = addToHistory(history, entry, options.historyLimit);
+		if (history === before) return;
+		if (journalState === 'present') scheduleJournalRead();
+		else if (journalState === 'absent') keepSeen(entry);
+	}
+
+	function keepSeen(entry: HistoryEntry): void {
+		options.seen?.append(address, {
+			kind: entry.kind,
+			version: entry.version,
+			at: entry.at,
+			state: entry.state,
+		});
+	}
+
+	/**
+	Versions from a journal, merged into the history. The journal's newest
+	incarnation is the console's current one: its numbering is shifted onto
+	the console's. A seen journal whose newest version is above the shown one
+	is from before a delete nobody saw: one incarnation older still.
+	*/
+	function mergeJournal(
+		versions: readonly RecordedVersion[],
+		source: 'journal' | 'seen',
+	): void {
+		const {entries, incarnation: newest} = entriesFromJournal(versions);
+		let shift = incarnation - newest;
+		const top = entries.find((entry) => entry.kind === 'document');
+		if (
+			source === 'seen' &&
+			shadow &&
+			top?.incarnation === newest &&
+			top.version > shadow.version
+		)
+			shift--;
+		for (const entry of entries) {
+			const moved = entry.incarnation + shift;
+			history = addToHistory(
+				history,
+				entry.kind === 'deleted'
+					? deletedEntry(moved, entry.version, entry.at, entry.writer)
+					: documentEntry(
+							moved,
+							entry.version,
+							entry.at,
+							entry.state,
+							entry.writer,
+						),
+				options.historyLimit,
+			);
+		}
+
+		historySource = source;
+		changed();
+	}
+
+	async function readJournal(limit: number): Promise<void> {
+		const {journal} = options;
+		if (!journal || journalState === 'absent') return;
+		const mine = generation;
+		journalReading = true;
+		try {
+			const versions = await journal.versions({address}, limit);
+			if (mine !== generation) return;
+			journalState = 'present';
+			mergeJournal(
+				versions
+					.map((version) => ({
+						kind: version.kind,
+						version: version.version,
+						at: version.timestamp,
+						state: stripDelta(version.state as Sections<JsonObject>),
+						writer: version.writer,
+					}))
+					.reverse(),
+				'journal',
+			);
+		} catch (error: unknown) {
+			if (mine !== generation) return;
+			if (error instanceof NoJournal) {
+				journalState = 'absent';
+				for (const entry of history) keepSeen(entry);
+				await readSeen();
+				return;
+			}
+
+			notice = {
+				kind: 'error',
+				text: `could not read the version journal: ${describeFailure(error)}`,
+			};
+			changed();
+		} finally {
+			journalReading = false;
+		}
+	}
+
+	async function readSeen(): Promise<void> {
+		const {seen} = options;
+		if (!seen) return;
+		const mine = generation;
+		try {
+			const versions = await seen.load(address, options.historyLimit);
+			if (mine === generation && versions.length > 0)
+				mergeJournal(versions, 'seen');
+		} catch {
+			// What earlier consoles saw is a convenience: without it the history starts now.
+		}
+	}
+
+	/** Who wrote the versions that just arrived: read at most every half second, while history is open. */
+	function scheduleJournalRead(): void {
+		if (!historyOpen || journalTimer) return;
+		journalTimer = setTimeout(() => {
+			journalTimer = undefined;
+			if (journalReading) {
+				scheduleJournalRead();
+				return;
+			}
+
+			void readJournal(50);
+		}, 500);
+	}
+
+	async function loadHistory(): Promise<void> {
+		if (journalState === 'absent') await readSeen();
+		else await readJournal(options.historyLimit);
 	}
 
 	function show(
@@ -571,7 +727,10 @@ export function createConsoleSession(
 			load(),
 			...(shadowName === '' ? [] : [loadClassic(thingName)]),
 		]);
+		// The journal can be long: the device starts meanwhile.
+		const historyLoad = loadHistory();
 		if (role === 'device') await startDevice();
+		await historyLoad;
 	}
 
 	/** A notice for a device-role edit, unless the device said something newer meanwhile (an auto-apply). */
@@ -708,7 +867,14 @@ export function createConsoleSession(
 							return {result: true};
 						}
 
+						const before = shadow?.state.desired ?? {};
 						const accepted = await sendLocked(section, patch, version);
+						if (section === 'desired')
+							undoStack = pushOwnWrite(undoStack, {
+								patch,
+								before,
+								version: accepted.version,
+							});
 						notice = {
 							kind: 'info',
 							text: `${section} updated: version ${accepted.version}${accepted.rebased === undefined ? '' : ` (sent on v${accepted.rebased}: what changed since v${version ?? ''} did not touch these keys)`}`,
@@ -744,10 +910,17 @@ export function createConsoleSession(
 							};
 						}
 
+						const before = shadow?.state.desired ?? {};
 						const accepted = await client.update(address, {
 							state: {desired, reported},
 							...(version === undefined ? {} : {version}),
 						});
+						if (Object.keys(desired).length > 0)
+							undoStack = pushOwnWrite(undoStack, {
+								patch: desired,
+								before,
+								version: accepted.version,
+							});
 						notice = {
 							kind: 'info',
 							text: `${what} updated: version ${accepted.version}`,
@@ -760,6 +933,46 @@ export function createConsoleSession(
 			);
 		},
 		refresh: async () => track(load),
+		watchHistory(open) {
+			historyOpen = open;
+			if (open && journalState === 'present') void readJournal(50);
+		},
+		proposeUndo() {
+			const last = undoStack.at(-1);
+			if (!last) return undefined;
+			return {
+				kind: 'undo',
+				label: `undo your desired change of v${last.version}`,
+				state: {desired: undoPatch(last.patch, last.before)},
+				version: shadow?.version,
+			};
+		},
+		async sendProposed(write) {
+			return track(async () =>
+				ownWrite(write.version, async () => {
+					try {
+						const accepted = await client.update(address, {
+							state: write.state,
+							...(write.version === undefined ? {} : {version: write.version}),
+						});
+						if (write.kind === 'undo') undoStack = undoStack.slice(0, -1);
+						notice = {
+							kind: 'info',
+							text: `${write.label}: done, version ${accepted.version}`,
+						};
+						return {result: true, version: accepted.version};
+					} catch (error: unknown) {
+						const moved =
+							error instanceof ShadowRejectedError && error.code === 409;
+						notice = {
+							kind: 'error',
+							text: `${write.label}: not sent: ${describeFailure(error)}${moved ? ' (the shadow moved since the preview; open it again to see what it would do now)' : ''}`,
+						};
+						return {result: false};
+					}
+				}),
+			);
+		},
 		async switchRole() {
 			await command('could not switch role', async () => {
 				if (role === 'app') {
@@ -790,6 +1003,10 @@ export function createConsoleSession(
 				deleted = undefined;
 				incarnation = 0;
 				history = [];
+				historySource = 'console';
+				undoStack = [];
+				clearTimeout(journalTimer);
+				journalTimer = undefined;
 				presence = undefined;
 				classicConnected = undefined;
 				notice = {kind: 'info', text: `now on ${name()}`};
@@ -815,6 +1032,8 @@ export function createConsoleSession(
 		},
 		async close() {
 			clearTimeout(timer);
+			clearTimeout(journalTimer);
+			await options.seen?.flush();
 			await stopDevice();
 			for (const stop of stops) stop();
 			stops = [];

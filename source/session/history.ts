@@ -12,6 +12,13 @@ sees starts a new incarnation, newer than any version of the one before.
 import type {JsonObject} from '../shadow/json.js';
 import type {Sections} from '../shadow/shadow-record.js';
 
+/** Who wrote a version, when the service's journal says (the local service's does; AWS keeps none). */
+export type HistoryWriter = {
+	readonly channel: string;
+	readonly clientId?: string;
+	readonly principal?: string;
+};
+
 export type HistoryEntry = {
 	/** A version of the document, or the delete that ended an incarnation. */
 	readonly kind: 'document' | 'deleted';
@@ -25,6 +32,7 @@ export type HistoryEntry = {
 	readonly at: number;
 	/** The document's state; {} for a delete. */
 	readonly state: Sections<JsonObject>;
+	readonly writer?: HistoryWriter;
 };
 
 export function documentEntry(
@@ -32,6 +40,7 @@ export function documentEntry(
 	version: number,
 	at: number,
 	state: Sections<JsonObject>,
+	writer?: HistoryWriter,
 ): HistoryEntry {
 	return {
 		kind: 'document',
@@ -40,6 +49,7 @@ export function documentEntry(
 		version,
 		at,
 		state,
+		...(writer ? {writer} : {}),
 	};
 }
 
@@ -47,6 +57,7 @@ export function deletedEntry(
 	incarnation: number,
 	version: number,
 	at: number,
+	writer?: HistoryWriter,
 ): HistoryEntry {
 	return {
 		kind: 'deleted',
@@ -55,7 +66,56 @@ export function deletedEntry(
 		version,
 		at,
 		state: {},
+		...(writer ? {writer} : {}),
 	};
+}
+
+/** A version as a journal keeps it: the service's (history-reader.ts) or this console's on disk. */
+export type RecordedVersion = {
+	readonly kind: 'document' | 'deleted';
+	readonly version: number;
+	readonly at: number;
+	readonly state: Sections<JsonObject>;
+	readonly writer?: HistoryWriter;
+};
+
+/**
+History entries from a journal's versions, oldest first. Every delete, and
+every version lower than the one before it (a delete nobody recorded),
+starts a new incarnation; `incarnation` is the one the newest belongs to,
+where the console goes on counting.
+*/
+export function entriesFromJournal(versions: readonly RecordedVersion[]): {
+	entries: HistoryEntry[];
+	incarnation: number;
+} {
+	const entries: HistoryEntry[] = [];
+	let incarnation = 0;
+	let last: RecordedVersion | undefined;
+	for (const version of versions) {
+		if (
+			last &&
+			last.kind === 'document' &&
+			version.kind === 'document' &&
+			version.version < last.version
+		)
+			incarnation++;
+		entries.push(
+			version.kind === 'deleted'
+				? deletedEntry(incarnation, version.version, version.at, version.writer)
+				: documentEntry(
+						incarnation,
+						version.version,
+						version.at,
+						version.state,
+						version.writer,
+					),
+		);
+		if (version.kind === 'deleted') incarnation++;
+		last = version;
+	}
+
+	return {entries: entries.reverse(), incarnation};
 }
 
 /** Positive when `a` is newer than `b`; a delete is newer than the version it deleted. */
@@ -72,7 +132,12 @@ export function addToHistory(
 	entry: HistoryEntry,
 	limit: number,
 ): readonly HistoryEntry[] {
-	if (history.some((known) => known.key === entry.key)) return history;
+	const known = history.findIndex((each) => each.key === entry.key);
+	// A journal's copy says who wrote it: it replaces one seen without.
+	if (known >= 0)
+		return entry.writer && !history[known]?.writer
+			? history.with(known, entry)
+			: history;
 	const index = history.findIndex((known) => compareEntries(entry, known) > 0);
 	const next =
 		index < 0

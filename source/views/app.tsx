@@ -31,6 +31,8 @@ import {KeyBar} from './key-bar.js';
 import {isFleetMode, isTrafficMode, type Mode} from './modes.js';
 import {ModeFooter, footerRows} from './mode-footer.js';
 import {PanesBody} from './panes-body.js';
+import {previewModeLines} from './preview-lines.js';
+import {PreviewView} from './preview-view.js';
 import {StatusBar} from './status-bar.js';
 import {TrafficDetail} from './traffic-detail.js';
 import {splitColumns, splitWidth, TrafficSplit} from './traffic-split.js';
@@ -122,6 +124,11 @@ export function App({
 	});
 	// After the editor the screen is redrawn whole, even when nothing changed.
 	const [, setRedraw] = useState(0);
+
+	const historyOpen = mode.kind === 'history' || mode.kind === 'preview';
+	useEffect(() => {
+		session.watchHistory(historyOpen);
+	}, [session, historyOpen]);
 
 	const fleetOpen = isFleetMode(mode);
 	useEffect(() => {
@@ -327,6 +334,19 @@ function modeBody(
 				height={bodyHeight}
 			/>
 		);
+	if (shown.kind === 'preview')
+		return (
+			<PreviewView
+				lines={previewModeLines(
+					shown,
+					snapshot,
+					view.now?.() ?? Math.floor(Date.now() / 1000),
+				)}
+				scroll={shown.scroll}
+				width={columns}
+				height={bodyHeight}
+			/>
+		);
 	if (shown.kind === 'history') {
 		const selected = Math.max(
 			0,
@@ -335,8 +355,11 @@ function modeBody(
 		return (
 			<HistoryView
 				history={snapshot.history}
+				source={snapshot.historySource}
 				selected={selected}
 				show={shown.show}
+				mark={shown.mark}
+				trend={shown.trend}
 				width={columns}
 				height={bodyHeight}
 			/>

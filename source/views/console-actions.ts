@@ -7,11 +7,12 @@ import {
 	confirmActions,
 	fleetActions,
 	helpActions,
-	historyActions,
 	messageActions,
 } from './actions/browse-actions.js';
+import {historyActions} from './actions/history-actions.js';
 import type {ActionControls} from './actions/controls.js';
 import {panesActions} from './actions/panes-actions.js';
+import {previewActions} from './actions/preview-actions.js';
 import {promptActions} from './actions/prompt-actions.js';
 import {
 	trafficActions,
@@ -52,6 +53,10 @@ export function actionsOf(mode: Mode, controls: ActionControls): ModeActions {
 
 		case 'history': {
 			return historyActions(controls);
+		}
+
+		case 'preview': {
+			return previewActions(controls);
 		}
 
 		case 'fleet': {

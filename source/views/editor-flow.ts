@@ -1,7 +1,7 @@
 /*
 Editing a whole section in $EDITOR, and what happens to what was saved: an
-unchanged file sends nothing; a valid one sends what changed; an empty one
-asks before clearing the section; an invalid one, or an editor that failed,
+unchanged file sends nothing; a valid one previews what changed, then sends
+it on Enter; an empty one previews clearing the section; an invalid one, or an editor that failed,
 offers to reopen the editor with the text kept, so nothing typed is lost.
 */
 import type {
@@ -13,6 +13,7 @@ import {changes, isEmpty} from '../device-mode/device-state.js';
 import {parseEdit} from '../session/parse-edit.js';
 import type {JsonObject} from '../shadow/json.js';
 import type {Mode} from './modes.js';
+import {openPreview, stateAt} from './actions/preview-actions.js';
 
 export type EditorOutcome =
 	| {readonly kind: 'unchanged'}
@@ -40,9 +41,30 @@ export function runEditorFlow(
 	section: Section,
 	text?: string,
 ): void {
-	const {shadow} = controls.snapshot();
+	const snapshot = controls.snapshot();
+	const {shadow} = snapshot;
 	const current = shadow?.state[section] ?? {};
 	const baseVersion = shadow?.version;
+	const base = stateAt(snapshot, baseVersion);
+	const preview = (label: string, patch: JsonObject) => {
+		openPreview(
+			controls,
+			{
+				kind: 'edit',
+				label,
+				state: {[section]: patch},
+				version: snapshot.lockVersion ? baseVersion : undefined,
+			},
+			{
+				send: () => {
+					void controls.session.update(section, patch, baseVersion);
+				},
+				back: {kind: 'panes'},
+				...(base ? {base} : {}),
+			},
+		);
+	};
+
 	const outcome = controls.edit(section, text ?? documentText(current));
 	const reopen = (problem: string, kept: string) => {
 		controls.setMode({
@@ -84,20 +106,10 @@ export function runEditorFlow(
 	if (outcome.text.trim() === '') {
 		const keys = Object.keys(current);
 		if (keys.length === 0) return;
-		controls.setMode({
-			kind: 'confirm',
-			question: `The file is empty: clear all of ${section} (${keys.length} key${keys.length === 1 ? '' : 's'})?`,
-			details: [`(y: send ${section} null for every key · n: send nothing)`],
-			yes: () => {
-				controls.setMode({kind: 'panes'});
-				void controls.session.update(
-					section,
-					Object.fromEntries(keys.map((key) => [key, null])),
-					baseVersion,
-				);
-			},
-			back: {kind: 'panes'},
-		});
+		preview(
+			`the file is empty: clear all of ${section} (${keys.length} key${keys.length === 1 ? '' : 's'})`,
+			Object.fromEntries(keys.map((key) => [key, null])),
+		);
 		return;
 	}
 
@@ -112,5 +124,5 @@ export function runEditorFlow(
 
 	const patch = changes(current, parsed.patch);
 	if (isEmpty(patch)) return;
-	void controls.session.update(section, patch, baseVersion);
+	preview(`edit ${section} in $EDITOR`, patch);
 }

@@ -12,6 +12,7 @@ export type ModeKind =
 	| 'shadow'
 	| 'help'
 	| 'history'
+	| 'preview'
 	| 'fleet'
 	| 'fleet-filter'
 	| 'fleet-edit'
@@ -138,7 +139,7 @@ export const keymap: Readonly<Record<ModeKind, ModeKeys>> = {
 			{
 				keys: ['h'],
 				action: 'history',
-				words: 'history: every version seen, with diffs',
+				words: 'history: versions, who wrote them, diffs, restore, trends',
 				bar: 4,
 			},
 			{
@@ -172,6 +173,12 @@ export const keymap: Readonly<Record<ModeKind, ModeKeys>> = {
 				keys: ['v'],
 				action: 'lock',
 				words: 'edits carry their version (409 on a concurrent change): on/off',
+			},
+			{
+				keys: ['u'],
+				action: 'undo',
+				words:
+					"undo this console's last desired change (its keys only; previewed first)",
 			},
 			{
 				keys: ['Tab', 'Right'],
@@ -256,10 +263,56 @@ export const keymap: Readonly<Record<ModeKind, ModeKeys>> = {
 				words: 'diff / whole document',
 				bar: 3,
 			},
-			{keys: ['Esc', 'h'], action: 'back', words: 'back to the panes', bar: 4},
+			{
+				keys: ['Space'],
+				action: 'mark',
+				words:
+					'mark this version: the diff is then against it (Space again: unmark)',
+				bar: 4,
+			},
+			{
+				keys: ['r'],
+				action: 'restore',
+				words:
+					"restore: this version's desired as a new update (previewed first)",
+				bar: 5,
+			},
+			{
+				keys: ['t'],
+				action: 'trend',
+				words: 'trend: a numeric key over the versions (t again: the next one)',
+				bar: 6,
+			},
+			{keys: ['PgUp'], action: 'page-newer', words: 'a page newer'},
+			{keys: ['PgDn'], action: 'page-older', words: 'a page older'},
+			{keys: ['Home'], action: 'newest', words: 'the newest version'},
+			{keys: ['End'], action: 'oldest', words: 'the oldest version'},
+			{keys: ['Esc', 'h'], action: 'back', words: 'back to the panes', bar: 7},
 			{keys: ['m'], action: 'message', words: 'the last message in full'},
 			quit,
 			interrupt,
+		],
+	},
+	preview: {
+		title: 'preview of a write',
+		bindings: [
+			{keys: ['Enter', 'y'], action: 'send', words: 'send it', bar: 1},
+			{
+				keys: ['Esc', 'n'],
+				action: 'back',
+				words: 'back, nothing is sent (to the edit, with its text)',
+				bar: 2,
+			},
+			{keys: ['Up', 'k'], action: 'up', words: 'scroll up', bar: 3},
+			{keys: ['Down', 'j'], action: 'down', words: 'scroll down'},
+			{keys: ['PgUp'], action: 'page-up', words: 'scroll a page up'},
+			{keys: ['PgDn'], action: 'page-down', words: 'scroll a page down'},
+			promptHelp,
+			{
+				keys: ['C-c'],
+				action: 'back',
+				words: 'back, nothing is sent (a second Ctrl-C quits)',
+			},
 		],
 	},
 	fleet: {

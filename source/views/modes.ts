@@ -4,6 +4,9 @@ a question. A mode is a value held in a ref by the app, so keys that arrive
 between renders see the mode the previous key left.
 */
 import type {Section} from '../session/console-session.js';
+import type {ProposedWrite} from '../session/write-preview.js';
+import type {JsonObject} from '../shadow/json.js';
+import type {Sections} from '../shadow/shadow-record.js';
 import type {HelpState} from './help-overlay.js';
 import type {LineState} from './line-edit.js';
 
@@ -33,6 +36,21 @@ export type Mode =
 			/** The selected entry's key (history.ts): the selection stays on it as versions arrive; undefined: the newest. */
 			readonly entry: string | undefined;
 			readonly show: 'diff' | 'document';
+			/** The entry marked with Space: the diff is against it instead of the version before. */
+			readonly mark?: string;
+			/** The numeric key whose trend is drawn (`reported.temperature`); undefined: none. */
+			readonly trend?: string;
+	  }
+	| {
+			readonly kind: 'preview';
+			readonly write: ProposedWrite;
+			/** The state at the write's version, when known: whether a moved shadow may take it anyway. */
+			readonly base?: Sections<JsonObject>;
+			/** Sends the write; the mode is back on the panes by then. */
+			readonly send: () => void;
+			/** Where Esc goes: the edit line with its text, the history. */
+			readonly back: Mode;
+			readonly scroll: number;
 	  }
 	| {readonly kind: 'fleet'; readonly cursor: number}
 	| {

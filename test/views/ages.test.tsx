@@ -243,6 +243,8 @@ test('the header at 80 columns: a long name and the time of change give way, the
 		notice: undefined,
 		busy: false,
 		lockVersion: true,
+		historySource: 'console' as const,
+		undoable: undefined,
 	};
 	const view = (width: number) => {
 		const instance = render(

@@ -102,7 +102,13 @@ async function open(
 		await press(keys.enter);
 	};
 
-	return {instance, session, frame, press, type, quit: () => quit};
+	/** Every write shows its preview first: Enter there sends it. */
+	const send = async () => {
+		await frame((f) => f.includes('preview: '), 'the preview');
+		await press(keys.enter);
+	};
+
+	return {instance, session, frame, press, type, send, quit: () => quit};
 }
 
 function resize(
@@ -148,7 +154,7 @@ test('a one-line edit is sent; invalid JSON is shown inline and not sent', async
 	const service = await startTestService(t);
 	const app = await client(t, service);
 	await app.update(lamp, {state: {desired: {lights: 'on'}}});
-	const {frame, press, type} = await open(t, service);
+	const {frame, press, type, send} = await open(t, service);
 	await frame((f) => f.includes('v1'), 'the shadow');
 	await type('e', 'desired> ', '{"lights":}');
 	await frame(
@@ -158,6 +164,19 @@ test('a one-line edit is sent; invalid JSON is shown inline and not sent', async
 	assert.equal((await app.get(lamp)).version, 1, 'nothing was sent');
 	await press(keys.escape);
 	await type('e', 'desired> ', 'lights = "off"; color.r = 255');
+	const preview = await frame(
+		(f) => f.includes('preview: edit desired'),
+		'the preview',
+	);
+	assert.match(preview, /preview: edit desired · v1 → v2 · version-locked/);
+	assert.match(preview, /~ desired\.lights: "on" -> "off"/);
+	assert.match(preview, /\+ desired\.color: \{"r":255\}/);
+	assert.match(
+		preview,
+		/size {5}desired \d+ B \+ reported 0 B = \d+ B of 8,192 B/,
+	);
+	assert.equal((await app.get(lamp)).version, 1, 'a preview sends nothing');
+	await send();
 	await frame(
 		(f) => f.includes('✓ desired updated: version 2'),
 		'the accepted edit',
@@ -171,6 +190,7 @@ test('a one-line edit is sent; invalid JSON is shown inline and not sent', async
 		'the new version on screen',
 	);
 	await type('e', 'desired> ', 'lights = null');
+	await send();
 	await frame((f) => f.includes('version 3'), 'the removal');
 	assert.deepEqual((await app.get(lamp)).state.desired, {color: {r: 255}});
 
@@ -178,7 +198,7 @@ test('a one-line edit is sent; invalid JSON is shown inline and not sent', async
 	await press('e');
 	await frame((f) => f.includes('desired> '), 'the prompt');
 	await new Promise((resolve) => setTimeout(resolve, 50));
-	await press('fan = 2\r');
+	await press('fan = 2\r\r');
 	await frame((f) => f.includes('version 4'), 'the pasted edit');
 	assert.deepEqual((await app.get(lamp)).state.desired, {
 		color: {r: 255},
@@ -201,7 +221,14 @@ test('an edit carries the version it was started on: a change made meanwhile is 
 	await press('lights = "off"');
 	await frame((f) => f.includes('lights = "off"'), 'the typed text');
 	await press(keys.enter);
-	const text = await frame((f) => f.includes('✗'), 'the rejection');
+	const preview = await frame(
+		(f) => f.includes('the service would refuse it'),
+		'the preview saying 409',
+	);
+	assert.match(preview, /✗ the service would refuse it: 409 Version conflict/);
+	assert.match(preview, /the shadow is at v2 now, not v1/);
+	await press(keys.enter);
+	const text = await frame((f) => f.includes('✗ desired'), 'the rejection');
 	assert.match(text, /desired not updated: 409 Version conflict/);
 	assert.equal(
 		(await app.get(lamp)).state.desired?.lights,
@@ -216,7 +243,7 @@ test('the device role shows the incoming delta and applies it through device mod
 	const service = await startTestService(t);
 	const app = await client(t, service);
 	await app.update(lamp, {state: {reported: {lights: 'on'}}});
-	const {frame, press, type} = await open(t, service);
+	const {frame, press, type, send} = await open(t, service);
 	await frame((f) => f.includes('role app'), 'the app role');
 	await press('r');
 	await frame(
@@ -232,6 +259,7 @@ test('the device role shows the incoming delta and applies it through device mod
 	);
 	assert.equal((await app.get(lamp)).state.reported?.lights, 'off');
 	await type('e', 'reported> ', 'temperature = 21');
+	await send();
 	await frame(
 		(f) => f.includes('reported {"temperature":21}'),
 		'a reported edit',
@@ -252,7 +280,7 @@ test('history lists versions newest first with what changed, and diffs a selecte
 	await frame((f) => f.includes('v5'), 'the fifth version');
 	await press('h');
 	const text = await frame(
-		(f) => f.includes('history: 3 versions seen'),
+		(f) => f.includes('history: 3 versions, seen by this console'),
 		'the bounded history',
 	);
 	assert.match(text, /▸ v5 .* ~ desired\.lights: "off" -> "dim"/);
@@ -303,7 +331,7 @@ test('m shows the last message whole, wrapped to the width; Esc closes it', asyn
 	await frame((f) => f.includes('desired> '), 'the prompt');
 	await app.update(lamp, {state: {desired: {lights: 'dim'}}});
 	await frame((f) => f.includes('v2'), 'the other change');
-	await press('lights = "off"', keys.enter);
+	await press('lights = "off"', keys.enter, keys.enter);
 	const cut = await frame(
 		(f) => f.includes('✗ desired not updated'),
 		'the 409',
@@ -350,12 +378,15 @@ test('Ctrl-C cancels a search in help and a question; outside them it quits', as
 	assert.equal(quit(), false);
 	await press(keys.escape);
 
-	// An empty file asks before clearing desired; Ctrl-C there is "no".
+	// An empty file previews clearing desired; Ctrl-C there sends nothing.
 	await writeFile(saved, '');
 	await press('E');
-	await frame((f) => f.includes('The file is empty'), 'the question');
+	await frame(
+		(f) => f.includes('the file is empty: clear all of desired'),
+		'the preview',
+	);
 	await press('\u0003');
-	await frame((f) => !f.includes('The file is empty'), 'the question closed');
+	await frame((f) => !f.includes('the file is empty'), 'the preview closed');
 	assert.equal(quit(), false);
 	assert.deepEqual((await app.get(lamp)).state.desired, {lights: 'on'});
 	await press('\u0003');
@@ -582,7 +613,8 @@ test('an edit too deep, too large or holding 1e400 is refused inline and never s
 		await press('e');
 		await frame((f) => f.includes('desired> '), 'the prompt');
 		await new Promise((resolve) => setTimeout(resolve, 50));
-		instance.stdin.write(`${text}\r`);
+		// The edit, then Enter in its preview.
+		instance.stdin.write(`${text}\r\r`);
 	}
 });
 
@@ -609,6 +641,11 @@ test('a file saved in $EDITOR too deep or too large is refused inline and never 
 	assert.equal((await app.get(lamp)).version, 1, 'nothing was sent');
 	await writeFile(saved, '{"lights": "off"}\n');
 	await press('E');
+	await frame(
+		(f) => f.includes('preview: edit desired in $EDITOR'),
+		'the preview',
+	);
+	await press(keys.enter);
 	await frame(
 		(f) => f.includes('✓ desired updated: version 2'),
 		'a normal edit afterwards',

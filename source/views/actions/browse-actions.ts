@@ -1,6 +1,6 @@
 /*
-The actions of the views one moves through: help (scroll, search), history
-(the selection stays on its entry), the fleet table, and a question.
+The actions of the views one moves through: help (scroll, search), the
+fleet table, and a question.
 */
 import type {ModeActions} from '../console-keys.js';
 import {helpPageRows, helpRows} from '../help-overlay.js';
@@ -70,45 +70,6 @@ export function helpActions(controls: ActionControls): ModeActions {
 			if (mode?.searching || (mode && mode.search.value !== ''))
 				setMode({...mode, searching: false, search: emptyLine, scroll: 0});
 			else controls.quit();
-		},
-		quit: controls.quit,
-	};
-}
-
-export function historyActions(controls: ActionControls): ModeActions {
-	const {setMode} = controls;
-	const move = (step: number) => {
-		const mode = controls.mode();
-		if (mode.kind !== 'history') return;
-		const {history} = controls.snapshot();
-		const at = Math.max(
-			0,
-			history.findIndex((entry) => entry.key === mode.entry),
-		);
-		const next = history[Math.max(0, Math.min(history.length - 1, at + step))];
-		setMode({...mode, entry: next?.key});
-	};
-
-	return {
-		help: () => {
-			openHelp(controls);
-		},
-		newer: () => {
-			move(-1);
-		},
-		older: () => {
-			move(1);
-		},
-		toggle: () => {
-			const mode = controls.mode();
-			if (mode.kind === 'history')
-				setMode({...mode, show: mode.show === 'diff' ? 'document' : 'diff'});
-		},
-		back: () => {
-			setMode({kind: 'panes'});
-		},
-		message: () => {
-			showMessage(controls);
 		},
 		quit: controls.quit,
 	};

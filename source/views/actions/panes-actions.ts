@@ -11,6 +11,7 @@ import {lineCount} from '../document-pane.js';
 
 import {wrapWords} from '../wrap-words.js';
 import {openHelp, scrollActions, type ActionControls} from './controls.js';
+import {openPreview} from './preview-actions.js';
 import {openTraffic} from './traffic-actions.js';
 
 const ownSection = (snapshot: ConsoleSnapshot): Section =>
@@ -70,6 +71,25 @@ export function panesActions(controls: ActionControls): ModeActions {
 			edit('both');
 		},
 		editor: controls.openEditor,
+		undo: () => {
+			const write = session.proposeUndo();
+			if (!write) {
+				setMode({
+					kind: 'message',
+					lines: [
+						'nothing to undo: this console has made no desired change on this shadow',
+					],
+					error: true,
+					back: {kind: 'panes'},
+				});
+				return;
+			}
+
+			openPreview(controls, write, {
+				send: () => void session.sendProposed(write),
+				back: {kind: 'panes'},
+			});
+		},
 		role: () => void session.switchRole(),
 		history: () => {
 			setMode({kind: 'history', entry: undefined, show: 'diff'});

@@ -10,6 +10,7 @@ import {lineAt} from '../line-edit.js';
 import type {Mode} from '../modes.js';
 
 import {openHelp, type ActionControls} from './controls.js';
+import {openPreview, stateAt} from './preview-actions.js';
 import {saveTraffic} from './traffic-actions.js';
 
 export function promptActions(controls: ActionControls): ModeActions {
@@ -55,6 +56,10 @@ function submitPrompt(controls: ActionControls): void {
 	const mode = controls.mode();
 	switch (mode.kind) {
 		case 'edit': {
+			const snapshot = controls.snapshot();
+			const version = snapshot.lockVersion ? mode.baseVersion : undefined;
+			const base = stateAt(snapshot, mode.baseVersion);
+			const back = {...mode, error: undefined};
 			if (mode.target === 'both') {
 				const both = parseSectionsEdit(mode.line.value);
 				if (!both.ok) {
@@ -62,11 +67,23 @@ function submitPrompt(controls: ActionControls): void {
 					return;
 				}
 
-				setMode({kind: 'panes'});
-				void session.updateBoth(
-					both.patch.desired ?? {},
-					both.patch.reported ?? {},
-					mode.baseVersion,
+				const desired = both.patch.desired ?? {};
+				const reported = both.patch.reported ?? {};
+				openPreview(
+					controls,
+					{
+						kind: 'edit',
+						label: 'edit desired and reported',
+						state: {desired, reported},
+						version,
+					},
+					{
+						send: () => {
+							void session.updateBoth(desired, reported, mode.baseVersion);
+						},
+						back,
+						...(base ? {base} : {}),
+					},
 				);
 				return;
 			}
@@ -77,8 +94,23 @@ function submitPrompt(controls: ActionControls): void {
 				return;
 			}
 
-			setMode({kind: 'panes'});
-			void session.update(mode.target, parsed.patch, mode.baseVersion);
+			const section = mode.target;
+			openPreview(
+				controls,
+				{
+					kind: 'edit',
+					label: `edit ${section}`,
+					state: {[section]: parsed.patch},
+					version,
+				},
+				{
+					send: () => {
+						void session.update(section, parsed.patch, mode.baseVersion);
+					},
+					back,
+					...(base ? {base} : {}),
+				},
+			);
 			return;
 		}
 
