@@ -47,6 +47,7 @@ export function summarize(
 			Object.keys(entry.state.desired ?? {}).length +
 			Object.keys(entry.state.reported ?? {}).length;
 		const count = `${keys} key${keys === 1 ? '' : 's'}`;
+		if (!before && entry.version === 1) return `created with ${count}`;
 		return before
 			? `${count} (versions between not seen)`
 			: `${count} (first seen)`;

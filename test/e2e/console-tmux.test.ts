@@ -72,6 +72,12 @@ test('an app console changes desired; a device console applies it; both show the
 	tmux('send-keys', '-t', 'app', 'Enter');
 	await waitForScreen(
 		'app',
+		(text) => text.includes('preview: '),
+		'the preview',
+	);
+	tmux('send-keys', '-t', 'app', 'Enter');
+	await waitForScreen(
+		'app',
 		(text) => text.includes('✓ desired updated: version 2'),
 		'the accepted edit',
 	);
@@ -156,6 +162,12 @@ test('E edits the whole section in $EDITOR; an invalid file is reported and not 
 		'the console',
 	);
 	tmux('send-keys', '-t', 'editor', 'E');
+	await waitForScreen(
+		'editor',
+		(text) => text.includes('preview: '),
+		'the preview',
+	);
+	tmux('send-keys', '-t', 'editor', 'Enter');
 	await waitForScreen(
 		'editor',
 		(text) =>

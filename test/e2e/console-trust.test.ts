@@ -68,6 +68,8 @@ test('keys in one read: each is handled in order, and what is stored is what was
 		'BSpace',
 		'"',
 		'Enter',
+		// Enter again, in the preview: it sends.
+		'Enter',
 	);
 	await waitForScreen(
 		'burst',
@@ -99,6 +101,7 @@ test('keys in one read: each is handled in order, and what is stored is what was
 		'Home',
 		'End',
 		'Enter',
+		'Enter',
 	);
 	await waitForScreen(
 		'burst',
@@ -107,7 +110,7 @@ test('keys in one read: each is handled in order, and what is stored is what was
 	);
 	assert.deepEqual(await desiredOf(serve, 'lamp'), {lights: 'on', y: 2});
 
-	// Two edits typed ahead of their replies: both land, the second on the version the first made.
+	// Two edits typed ahead of their replies, each sent from its preview: both land, the second on the version the first made.
 	tmux(
 		'send-keys',
 		'-t',
@@ -115,8 +118,10 @@ test('keys in one read: each is handled in order, and what is stored is what was
 		'e',
 		'a = 1',
 		'Enter',
+		'Enter',
 		'e',
 		'b = 2',
+		'Enter',
 		'Enter',
 	);
 	await waitForScreen(
@@ -174,6 +179,12 @@ test('a 10 KB paste arrives whole, a resize redraws, and help scrolls to every k
 	);
 	// -p: as a terminal pastes, bracketed, since the console asks for it.
 	tmux('paste-buffer', '-p', '-b', 'big', '-t', 'paste');
+	tmux('send-keys', '-t', 'paste', 'Enter');
+	await waitForScreen(
+		'paste',
+		(text) => text.includes('preview: '),
+		'the preview',
+	);
 	tmux('send-keys', '-t', 'paste', 'Enter');
 	await waitForScreen(
 		'paste',
@@ -243,13 +254,21 @@ test('a full-screen editor gets the terminal and gives it back drawn; q leaves n
 		'the console',
 	);
 	tmux('send-keys', '-t', 'vim', 'E');
-	// Drawn again without a key: the header and the result are on screen.
+	// Drawn again without a key: the header and the preview are on screen.
+	await waitForScreen(
+		'vim',
+		(text) =>
+			text.includes('preview: edit desired in $EDITOR') &&
+			text.includes('role app'),
+		'the console redrawn after the editor',
+	);
+	tmux('send-keys', '-t', 'vim', 'Enter');
 	const back = await waitForScreen(
 		'vim',
 		(text) =>
 			text.includes('✓ desired updated: version 1') &&
 			text.includes('role app'),
-		'the console redrawn after the editor',
+		'the edit sent',
 	);
 	assert.doesNotMatch(back, /EDITOR SCREEN/);
 

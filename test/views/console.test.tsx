@@ -7,6 +7,7 @@ import {writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {after, test, type TestContext} from 'node:test';
 import {cleanup, render} from 'ink-testing-library';
+import {createHistoryReader} from '../../source/client/history-reader.js';
 import {createNamedShadowLister} from '../../source/client/named-shadows.js';
 import {createExternalEditor} from '../../source/commands/external-editor.js';
 import {
@@ -54,6 +55,8 @@ async function open(
 		historyLimit?: number;
 		columns?: number;
 		editInEditor?: AppProps['editInEditor'];
+		/** Reads the service's version journal. */
+		journal?: boolean;
 	} = {},
 ) {
 	const consoleClient = await client(t, service);
@@ -65,6 +68,9 @@ async function open(
 		historyLimit: options.historyLimit ?? 1000,
 		clock: () => Math.floor(Date.now() / 1000),
 		frameMs: 10,
+		...(options.journal
+			? {journal: createHistoryReader(service.httpUrl ?? '')}
+			: {}),
 	});
 	let quit = false;
 	const instance = render(
@@ -295,6 +301,84 @@ test('history lists versions newest first with what changed, and diffs a selecte
 	await frame((f) => f.includes('v4 as a whole'), 'the whole document of v4');
 	await press(keys.escape);
 	await frame((f) => f.includes('desired'), 'back to the panes');
+});
+
+test('history from the journal: who wrote each version, a diff against a marked one, a trend, restore and undo through the preview', async (t) => {
+	const service = await startTestService(t);
+	const device = await connectShadowClient({
+		connection: {url: service.mqttUrl, clientId: 'lamp'},
+	});
+	t.after(async () => device.close());
+	const app = await client(t, service);
+	await app.update(lamp, {state: {desired: {lights: 'on', level: 1}}});
+	for (let temperature = 20; temperature < 26; temperature++)
+		await device.update(lamp, {state: {reported: {temperature}}});
+	const {frame, press, send} = await open(t, service, {journal: true});
+	await frame((f) => f.includes('v7'), 'the shadow');
+	await press('h');
+	let text = await frame(
+		(f) => f.includes("history: 7 versions, the service's journal"),
+		'the journal',
+	);
+	assert.match(text, /▸ v7 [\d-]+ [\d:]+ lamp +~ reported\.temperature: 24 -> 25/);
+	assert.match(text, /v7 against v6 · client lamp as local over MQTT/);
+
+	// Space marks v7; the selection moves to v1; the diff is v1 against v7.
+	await press(' ');
+	for (let step = 0; step < 6; step++) await press(keys.down);
+	text = await frame((f) => f.includes('v1 against v7 (marked)'), 'the diff');
+	assert.match(text, /- reported: \{"temperature":25\}/);
+
+	await press('t');
+	text = await frame(
+		(f) => f.includes('trend reported.temperature'),
+		'a trend',
+	);
+	assert.match(text, /min 20 · max 25 · last 25 · 6 versions/);
+	assert.match(text, /▁.*█/);
+
+	// r on v1: desired as it was then, previewed, sent on v7.
+	await app.update(lamp, {state: {desired: {level: 3, extra: 'x'}}});
+	await frame((f) => f.includes('history: 8 versions'), 'v8 arrives');
+	await press('r');
+	text = await frame(
+		(f) => f.includes("preview: restore v1's desired"),
+		'the preview',
+	);
+	assert.match(text, /v8 → v9 · version-locked/);
+	assert.match(text, /~ desired\.level: 3 -> 1/);
+	assert.match(text, /- desired\.extra: "x"/);
+	assert.equal((await app.get(lamp)).version, 8, 'nothing sent yet');
+	await press(keys.enter);
+	await frame(
+		(f) => f.includes("restore v1's desired: done, version 9"),
+		'restored',
+	);
+	assert.deepEqual((await app.get(lamp)).state.desired, {
+		lights: 'on',
+		level: 1,
+	});
+
+	// u undoes this console's own edit, through the preview.
+	await press(keys.escape);
+	await press('e');
+	await frame((f) => f.includes('desired> '), 'the prompt');
+	await new Promise((resolve) => setTimeout(resolve, 50));
+	await press('lights = "off"', keys.enter);
+	await send();
+	await frame((f) => f.includes('version 10'), 'the edit');
+	await press('u');
+	text = await frame(
+		(f) => f.includes('preview: undo your desired change of v10'),
+		'the undo',
+	);
+	assert.match(text, /~ desired\.lights: "off" -> "on"/);
+	await press(keys.enter);
+	await frame((f) => f.includes('done, version 11'), 'undone');
+	assert.deepEqual((await app.get(lamp)).state.desired, {
+		lights: 'on',
+		level: 1,
+	});
 });
 
 test('help lists every key; Esc closes it', async (t) => {

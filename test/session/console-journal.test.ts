@@ -1,0 +1,254 @@
+/*
+The console's history against the real service's journal: versions written
+before the console opened, with their writers; restore and undo under a
+version lock; the trend of a numeric key; and, for a service without a
+journal, the versions earlier consoles saw, kept on disk.
+*/
+import assert from 'node:assert/strict';
+import {test, type TestContext} from 'node:test';
+import {createHistoryReader} from '../../source/client/history-reader.js';
+import {
+	connectShadowClient,
+	type ShadowClient,
+} from '../../source/client/shadow-client.js';
+import {silentLogger} from '../../source/log/logger.js';
+import type {LocalService} from '../../source/service/local-service.js';
+import {
+	createConsoleSession,
+	type ConsoleSession,
+	type ConsoleSessionOptions,
+} from '../../source/session/console-session.js';
+import {openSeenJournal} from '../../source/session/seen-journal.js';
+import {trendLine} from '../../source/views/history-trend.js';
+import {startTestService, temporaryDirectory} from '../helpers/service.js';
+import {until} from '../helpers/wait.js';
+
+const pump = {thingName: 'pump-1', shadowName: ''};
+
+async function connect(
+	t: TestContext,
+	service: LocalService,
+	clientId: string,
+): Promise<ShadowClient> {
+	const client = await connectShadowClient({
+		connection: {url: service.mqttUrl, clientId},
+	});
+	t.after(async () => client.close());
+	return client;
+}
+
+async function open(
+	t: TestContext,
+	client: ShadowClient,
+	options: Partial<ConsoleSessionOptions> = {},
+): Promise<ConsoleSession> {
+	const session = createConsoleSession({
+		client,
+		address: pump,
+		role: 'app',
+		apply: 'auto',
+		historyLimit: 1000,
+		clock: () => Math.floor(Date.now() / 1000),
+		frameMs: 0,
+		...options,
+	});
+	t.after(async () => session.close());
+	await session.start();
+	return session;
+}
+
+test('a console opened after 50 updates by two clients lists all 50, each with its writer', async (t) => {
+	const service = await startTestService(t);
+	const device = await connect(t, service, 'pump-1');
+	const app = await connect(t, service, 'pump-dashboard');
+	for (let index = 1; index <= 50; index++) {
+		await (index % 2 === 1
+			? device.update(pump, {state: {reported: {temperature: 20 + index}}})
+			: app.update(pump, {state: {desired: {speed: index}}}));
+	}
+
+	const viewer = await connect(t, service, 'viewer');
+	const session = await open(t, viewer, {
+		journal: createHistoryReader(service.httpUrl ?? ''),
+	});
+	await until(
+		() => session.getSnapshot().history.length === 50,
+		'the 50 versions',
+	);
+	const {history, historySource} = session.getSnapshot();
+	assert.equal(historySource, 'journal');
+	assert.deepEqual(
+		history.map((entry) => entry.version),
+		Array.from({length: 50}, (_, index) => 50 - index),
+	);
+	for (const entry of history)
+		assert.equal(
+			entry.writer?.clientId,
+			entry.version % 2 === 1 ? 'pump-1' : 'pump-dashboard',
+			`v${entry.version}`,
+		);
+
+	// The trend of reported.temperature: the 25 values the device wrote.
+	const trend = trendLine(history, 'reported.temperature', 40);
+	assert.equal(trend?.count, 50, 'every version carries the reported value');
+	assert.equal(trend.min, 21);
+	assert.equal(trend.max, 69);
+	assert.equal(trend.last, 69);
+	assert.equal([...trend.line].length, 40);
+
+	// A version seen live later gets its writer from the journal while history is open.
+	session.watchHistory(true);
+	await device.update(pump, {state: {reported: {temperature: 99}}});
+	await until(
+		() => session.getSnapshot().history[0]?.writer?.clientId === 'pump-1',
+		'the writer of v51',
+	);
+	assert.equal(session.getSnapshot().history[0]?.version, 51);
+});
+
+test('restore of version 10 gives desired equal to v10 under a version lock, and 409 once the shadow moved', async (t) => {
+	const service = await startTestService(t);
+	const app = await connect(t, service, 'pump-dashboard');
+	for (let index = 1; index <= 12; index++)
+		await app.update(pump, {
+			state: {
+				desired:
+					index <= 10 ? {speed: index, [`k${index}`]: true} : {speed: index},
+			},
+		});
+	const viewer = await connect(t, service, 'viewer');
+	const session = await open(t, viewer, {
+		journal: createHistoryReader(service.httpUrl ?? ''),
+	});
+	await until(
+		() => session.getSnapshot().history.length === 12,
+		'the history',
+	);
+	const ten = session
+		.getSnapshot()
+		.history.find((entry) => entry.version === 10);
+	assert.ok(ten);
+
+	const {changes} = await import('../../source/device-mode/device-state.js');
+	const restore = (version: number) => ({
+		kind: 'restore' as const,
+		label: "restore v10's desired",
+		state: {
+			desired: changes(
+				session.getSnapshot().shadow?.state.desired ?? {},
+				ten.state.desired ?? {},
+			),
+		},
+		version,
+	});
+
+	// Someone moves the shadow after the preview: the restore is refused, nothing changes.
+	const stale = restore(12);
+	await app.update(pump, {state: {reported: {rpm: 1}}});
+	assert.equal(await session.sendProposed(stale), false);
+	assert.match(session.getSnapshot().notice?.text ?? '', /409/);
+	assert.equal((await app.get(pump)).version, 13);
+
+	await until(
+		() => session.getSnapshot().shadow?.version === 13,
+		'the console at v13',
+	);
+	assert.equal(await session.sendProposed(restore(13)), true);
+	const after = await app.get(pump);
+	assert.equal(after.version, 14);
+	assert.deepEqual(after.state.desired, ten.state.desired);
+});
+
+test('undo puts back what this console changed, and only that', async (t) => {
+	const service = await startTestService(t);
+	const app = await connect(t, service, 'someone-else');
+	await app.update(pump, {state: {desired: {speed: 1, mode: 'eco'}}});
+	const mine = await connect(t, service, 'console');
+	const session = await open(t, mine, {
+		journal: createHistoryReader(service.httpUrl ?? ''),
+	});
+	assert.equal(session.proposeUndo(), undefined, 'nothing to undo yet');
+	assert.equal(
+		await session.update('desired', {speed: 5, boost: true}, 1),
+		true,
+	);
+	// Someone else changes another key meanwhile: the undo leaves it alone.
+	await app.update(pump, {state: {desired: {mode: 'turbo'}}});
+	await until(
+		() => session.getSnapshot().shadow?.version === 3,
+		'the other change',
+	);
+	const undo = session.proposeUndo();
+	assert.ok(undo);
+	assert.deepEqual(undo.state, {desired: {speed: 1, boost: null}});
+	assert.equal(undo.version, 3);
+	assert.equal(session.getSnapshot().undoable, 2);
+	assert.equal(await session.sendProposed(undo), true);
+	assert.deepEqual((await app.get(pump)).state.desired, {
+		speed: 1,
+		mode: 'turbo',
+	});
+	assert.equal(session.proposeUndo(), undefined, 'an undo is not undone');
+});
+
+test('without a journal, the versions earlier consoles saw are kept on disk and shown', async (t) => {
+	const service = await startTestService(t, {
+		retention: {versions: 0, maxAgeSeconds: Infinity},
+	});
+	const directory = await temporaryDirectory(t);
+	const seen = () =>
+		openSeenJournal({
+			directory,
+			endpoint: service.mqttUrl,
+			limit: 100,
+			log: silentLogger,
+		});
+	const app = await connect(t, service, 'app');
+	await app.update(pump, {state: {desired: {speed: 1}}});
+
+	const first = await connect(t, service, 'first');
+	const earlier = createConsoleSession({
+		client: first,
+		address: pump,
+		role: 'app',
+		apply: 'auto',
+		historyLimit: 100,
+		clock: () => Math.floor(Date.now() / 1000),
+		frameMs: 0,
+		journal: createHistoryReader(service.httpUrl ?? ''),
+		seen: seen(),
+	});
+	await earlier.start();
+	for (const speed of [2, 3, 4])
+		await app.update(pump, {state: {desired: {speed}}});
+	await until(
+		() => earlier.getSnapshot().history.length === 4,
+		'four versions seen',
+	);
+	assert.equal(earlier.getSnapshot().historySource, 'console');
+	await earlier.close();
+
+	await app.update(pump, {state: {desired: {speed: 5}}});
+	const second = await connect(t, service, 'second');
+	const later = await open(t, second, {
+		journal: createHistoryReader(service.httpUrl ?? ''),
+		seen: seen(),
+	});
+	await until(
+		() => later.getSnapshot().historySource === 'seen',
+		'the seen versions',
+	);
+	assert.deepEqual(
+		later.getSnapshot().history.map((entry) => entry.version),
+		[5, 4, 3, 2, 1],
+	);
+
+	// Another endpoint's file is not this one's.
+	const other = openSeenJournal({
+		directory,
+		endpoint: 'mqtt://127.0.0.1:1',
+		limit: 100,
+		log: silentLogger,
+	});
+	assert.deepEqual(await other.load(pump, 100), []);
+});
