@@ -378,6 +378,7 @@ function modeBody(
 			history={snapshot.history}
 			staleAfterSeconds={view.staleAfterSeconds}
 			now={view.now}
+			trends={view.panes.trends === true}
 		/>
 	);
 	if (!view.split || !view.traffic) return panesBody;

@@ -25,6 +25,8 @@ type Props = {
 	readonly now?: number;
 	/** Values older than this many seconds are marked stale; none are without it. */
 	readonly staleAfter?: number;
+	/** Sparklines by a line's path (`temperature`): drawn at the right instead of the age. */
+	readonly trends?: ReadonlyMap<string, string>;
 	readonly width: number;
 	readonly height: number;
 	readonly scroll: number;
@@ -74,6 +76,7 @@ export function DocumentPane({
 	metadata,
 	now,
 	staleAfter,
+	trends,
 	width,
 	height,
 	scroll,
@@ -108,8 +111,13 @@ export function DocumentPane({
 			</Text>
 			{lines.length === 0 ? <Text dimColor>{empty}</Text> : null}
 			{visible.map((line, index) => {
+				const trend = fitTrend(
+					line.path === undefined ? undefined : trends?.get(line.path),
+					lineWidth(line),
+					width,
+				);
 				const label =
-					now === undefined
+					now === undefined || trend
 						? undefined
 						: ageLabel(line.timestamp, now, staleAfter);
 				const fitted = label
@@ -135,6 +143,14 @@ export function DocumentPane({
 								{token.text}
 							</Text>
 						))}
+						{trend ? (
+							<Text color={color('cyan')}>
+								{' '.repeat(trend.pad)}
+								{trend.text}
+							</Text>
+						) : (
+							''
+						)}
 						{fitted ? ' '.repeat(fitted.pad) : ''}
 						{age ? <Text dimColor>{age}</Text> : ''}
 						{stale ? (
@@ -154,6 +170,20 @@ export function DocumentPane({
 			) : null}
 		</Box>
 	);
+}
+
+/** The newest part of a trend that fits beside a line (three characters at least). */
+function fitTrend(
+	trend: string | undefined,
+	used: number,
+	width: number,
+): {text: string; pad: number} | undefined {
+	if (trend === undefined) return undefined;
+	const characters = Array.from(trend);
+	const room = width - 1 - used - 1;
+	if (room < 3) return undefined;
+	const text = characters.slice(-room).join('');
+	return {text, pad: width - 1 - used - Array.from(text).length};
 }
 
 export function lineCount(document: JsonObject | undefined): number {

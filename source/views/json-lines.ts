@@ -22,6 +22,8 @@ export type JsonLine = {
 	readonly marked: boolean;
 	/** Epoch seconds the key's value last changed (its newest metadata leaf); only on lines with a key. */
 	readonly timestamp?: number;
+	/** The keys from the document's top to this line's key, joined with `.`; only on lines with a key. */
+	readonly path?: string;
 };
 
 function scalar(value: JsonValue): Token {
@@ -38,6 +40,8 @@ type Step =
 			readonly value: JsonValue;
 			readonly indent: number;
 			readonly key: string | undefined;
+			/** The dotted path of the value; '' for the document itself. */
+			readonly path: string;
 			readonly mark: JsonValue | undefined;
 			/** The metadata mirroring `value`, if any. */
 			readonly meta: JsonValue | undefined;
@@ -67,6 +71,7 @@ export function jsonLines(
 			value,
 			indent: 0,
 			key: undefined,
+			path: '',
 			mark,
 			meta: metadata,
 			marked: false,
@@ -92,12 +97,15 @@ function timeOf(
 
 /** The line a value starts with; a container's members and closing line go onto `steps`. */
 function open(
-	{value, indent, key, mark, meta, marked, last}: Step & {kind: 'value'},
+	{value, indent, key, path, mark, meta, marked, last}: Step & {kind: 'value'},
 	steps: Step[],
 	times: ReadonlyMap<object, number>,
 ): JsonLine {
 	const timestamp = key === undefined ? undefined : timeOf(meta, times);
-	const time = timestamp === undefined ? {} : {timestamp};
+	const time = {
+		...(timestamp === undefined ? {} : {timestamp}),
+		...(key === undefined ? {} : {path}),
+	};
 	const prefix: Token[] =
 		key === undefined
 			? []
@@ -117,6 +125,7 @@ function open(
 				value: value[child] as JsonValue,
 				indent: indent + 1,
 				key: child,
+				path: path === '' ? child : `${path}.${child}`,
 				mark: childMark,
 				meta: isJsonObject(meta) ? getOwn(meta, child) : undefined,
 				marked: childMark !== undefined,
@@ -130,6 +139,7 @@ function open(
 				value: item,
 				indent: indent + 1,
 				key: undefined,
+				path: path === '' ? String(index) : `${path}.${index}`,
 				mark: undefined,
 				meta: Array.isArray(meta) ? meta[index] : undefined,
 				marked,

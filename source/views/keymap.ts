@@ -175,6 +175,12 @@ export const keymap: Readonly<Record<ModeKind, ModeKeys>> = {
 				words: 'edits carry their version (409 on a concurrent change): on/off',
 			},
 			{
+				keys: ['T'],
+				action: 'trends',
+				words:
+					'trends: a sparkline beside each numeric key, over its versions: on/off',
+			},
+			{
 				keys: ['u'],
 				action: 'undo',
 				words:

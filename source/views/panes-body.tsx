@@ -17,6 +17,7 @@ import {describeStaleAfter, staleAfter} from '../session/stale-after.js';
 import {newestTimestamp} from '../shadow/metadata.js';
 import type {JsonObject} from '../shadow/json.js';
 import {DocumentPane} from './document-pane.js';
+import {paneTrends} from './pane-trends.js';
 
 export const paneNames = ['desired', 'reported', 'delta'] as const;
 export const wideColumns = 100;
@@ -49,6 +50,8 @@ type Props = {
 	readonly staleAfterSeconds?: number;
 	/** Epoch seconds (a test's clock); the system clock by default. */
 	readonly now?: () => number;
+	/** T: a sparkline beside each numeric key, over the history's versions. */
+	readonly trends?: boolean;
 };
 
 export function PanesBody({
@@ -61,6 +64,7 @@ export function PanesBody({
 	history,
 	staleAfterSeconds,
 	now: clock,
+	trends = false,
 }: Props) {
 	const now = useNow(clock);
 	const threshold = useMemo(
@@ -80,6 +84,18 @@ export function PanesBody({
 	const notes = shadow?.state.reported ? describeStaleAfter(threshold) : [];
 	const documents = paneDocuments(shadow);
 	const metadata = paneMetadata(shadow);
+	const desiredState = shadow?.state.desired;
+	const reportedState = shadow?.state.reported;
+	const trendMaps = useMemo(() => {
+		if (!trends) return [];
+		const desired = paneTrends('desired', desiredState, history ?? []);
+		// The delta's values are desired's.
+		return [
+			desired,
+			paneTrends('reported', reportedState, history ?? []),
+			desired,
+		];
+	}, [trends, desiredState, reportedState, history]);
 	const deltaKeys = shadow?.delta ? Object.keys(shadow.delta).length : 0;
 	const titles = [
 		`desired${shadow?.delta ? ' (* in delta)' : ''}`,
@@ -109,6 +125,7 @@ export function PanesBody({
 				{...(meta ? {metadata: meta} : {})}
 				now={now}
 				{...(index === 1 && quiet ? {staleAfter: threshold.seconds} : {})}
+				{...(trendMaps[index] ? {trends: trendMaps[index]} : {})}
 				width={paneWidth}
 				height={wide ? height : height - 1}
 				scroll={scroll[index] ?? 0}

@@ -94,7 +94,7 @@ test('a console opened after 50 updates by two clients lists all 50, each with i
 	assert.equal(trend.min, 21);
 	assert.equal(trend.max, 69);
 	assert.equal(trend.last, 69);
-	assert.equal([...trend.line].length, 40);
+	assert.equal(Array.from(trend.line).length, 40);
 
 	// A version seen live later gets its writer from the journal while history is open.
 	session.watchHistory(true);

@@ -320,7 +320,10 @@ test('history from the journal: who wrote each version, a diff against a marked 
 		(f) => f.includes("history: 7 versions, the service's journal"),
 		'the journal',
 	);
-	assert.match(text, /▸ v7 [\d-]+ [\d:]+ lamp +~ reported\.temperature: 24 -> 25/);
+	assert.match(
+		text,
+		/▸ v7 [\d-]+ [\d:]+ lamp +~ reported\.temperature: 24 -> 25/,
+	);
 	assert.match(text, /v7 against v6 · client lamp as local over MQTT/);
 
 	// Space marks v7; the selection moves to v1; the diff is v1 against v7.
@@ -379,6 +382,23 @@ test('history from the journal: who wrote each version, a diff against a marked 
 		lights: 'on',
 		level: 1,
 	});
+});
+
+test('T draws a trend beside each numeric key, from the journal', async (t) => {
+	const service = await startTestService(t);
+	const app = await client(t, service);
+	for (const temperature of [20, 22, 21, 25])
+		await app.update(lamp, {state: {reported: {temperature, mode: 'eco'}}});
+	const {frame, press} = await open(t, service, {journal: true, columns: 120});
+	await frame((f) => f.includes('v4'), 'the shadow');
+	await press('T');
+	const text = await frame(
+		(f) => /"temperature": 25,? +▁▄▂█/.test(f),
+		'the trend beside temperature',
+	);
+	assert.doesNotMatch(text, /"mode": "eco",? +[▁-█]/, 'a text key has none');
+	await press('T');
+	await frame((f) => !/"temperature": 25,? +▁/.test(f), 'trends off');
 });
 
 test('help lists every key; Esc closes it', async (t) => {

@@ -21,6 +21,8 @@ import type {Mode} from '../modes.js';
 export type PaneView = {
 	readonly focus: number;
 	readonly scroll: readonly number[];
+	/** T: sparklines beside numeric keys. */
+	readonly trends?: boolean;
 };
 
 export type ActionControls = {

@@ -112,6 +112,10 @@ export function panesActions(controls: ActionControls): ModeActions {
 		lock: () => {
 			session.toggleLock();
 		},
+		trends: () => {
+			const view = controls.panes();
+			controls.setPanes({...view, trends: view.trends !== true});
+		},
 		'next-pane': () => {
 			focus(controls.panes().focus + 1);
 		},
