@@ -125,7 +125,9 @@ export function App({
 	// After the editor the screen is redrawn whole, even when nothing changed.
 	const [, setRedraw] = useState(0);
 
-	const historyOpen = mode.kind === 'history' || mode.kind === 'preview';
+	const historyOpen =
+		mode.kind === 'history' ||
+		(mode.kind === 'preview' && mode.back.kind === 'history');
 	useEffect(() => {
 		session.watchHistory(historyOpen);
 	}, [session, historyOpen]);
