@@ -25,6 +25,8 @@ export type CommandName =
 	| 'delete'
 	| 'list'
 	| 'watch'
+	| 'history'
+	| 'diff'
 	| 'certs';
 
 export type CommandSpec = {
@@ -143,6 +145,38 @@ const many: Record<string, FlagSpec> = {
 		value: 'URL',
 		description:
 			"the local service's HTTP API, which lists the fleet (default with the local service: http://127.0.0.1:8080)",
+	},
+};
+
+/** history and diff read the journal over HTTP only: the flags that find it and sign in. */
+const journal: Record<string, FlagSpec> = {
+	thing: {type: 'string', value: 'NAME', description: 'thing name'},
+	shadow: {
+		type: 'string',
+		value: 'NAME',
+		description: 'named shadow (default: the classic shadow)',
+	},
+	api: {
+		type: 'string',
+		value: 'URL',
+		description:
+			"the local service's HTTP API (default: http://127.0.0.1:8080)",
+	},
+	broker: {
+		type: 'string',
+		value: 'URL',
+		description: "the local service's broker (default: mqtt://127.0.0.1:1883)",
+	},
+	...tlsClient,
+	username: {
+		type: 'string',
+		value: 'NAME',
+		description: 'sign in with a password (from SHADOW_TUI_PASSWORD)',
+	},
+	profile: {
+		type: 'string',
+		value: 'NAME',
+		description: 'a saved connection profile',
 	},
 };
 
@@ -435,6 +469,59 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 				type: 'boolean',
 				description:
 					'one JSON object per line (JSON Lines), with the payload, for scripts',
+			},
+		},
+	},
+	history: {
+		summary: "a shadow's version journal, newest first, or one key's values",
+		usage:
+			'shadow-tui history --thing NAME [--since WHEN] [--series PATH] [--json]',
+		details: [
+			'WHEN is a duration back from now (90s, 5m, 4h, 2d), an ISO 8601',
+			'date-time (2026-12-02T14:00, local time without a zone) or epoch seconds.',
+			'--series reported.temperature prints VERSION, EPOCH and VALUE (tabs),',
+			'oldest first, and count, min, max and last on stderr.',
+		].join('\n'),
+		flags: {
+			...journal,
+			since: {
+				type: 'string',
+				value: 'WHEN',
+				description: 'only versions written at or after WHEN',
+			},
+			until: {
+				type: 'string',
+				value: 'WHEN',
+				description: 'only versions written at or before WHEN',
+			},
+			limit: {
+				type: 'number',
+				value: 'N',
+				description: 'the newest N versions',
+				default: 1000,
+				min: 1,
+				max: 1_000_000,
+			},
+			series: {
+				type: 'string',
+				value: 'PATH',
+				description: 'the numbers of one key (reported.temperature)',
+			},
+			json: {
+				type: 'boolean',
+				description: 'one JSON object per line (JSON Lines)',
+			},
+		},
+	},
+	diff: {
+		summary: 'what changed between two versions of a shadow, from its journal',
+		usage: 'shadow-tui diff --thing NAME [--shadow NAME] V1 V2 [--json]',
+		arguments: ['from', 'to'],
+		flags: {
+			...journal,
+			json: {
+				type: 'boolean',
+				description: 'one JSON object: {from, to, changes}',
 			},
 		},
 	},

@@ -30,6 +30,7 @@ import type {ShadowAddress} from '../shadow/topics.js';
 import {UsageError} from './command-error.js';
 import {connectFromFlags} from './connect-from-flags.js';
 import {describeSelection, fleetFromFlags} from './fleet-targets.js';
+import {runBulkDryRun} from './bulk-dry-run.js';
 import {dryRunUpdate, previewLines} from './dry-run.js';
 import {parsePatchFlag} from './parse-patch-flag.js';
 import type {Environment} from './run-command.js';
@@ -296,9 +297,7 @@ async function runDryRun(
 	version: number | undefined,
 ): Promise<number> {
 	if (flags.match !== undefined || flags.query !== undefined)
-		throw new UsageError(
-			'--dry-run previews one shadow (--thing); a bulk preview is not there yet',
-		);
+		return runBulkDryRun(flags, environment, state);
 	const thingName = flags.thing as string | undefined;
 	if (thingName === undefined)
 		throw new UsageError('update needs --thing NAME');

@@ -26,6 +26,8 @@ const runners: Record<CommandName, () => Promise<Runner>> = {
 	delete: async () => (await import('./one-shot.js')).runDelete,
 	list: async () => (await import('./list.js')).runList,
 	watch: async () => (await import('./watch.js')).runWatch,
+	history: async () => (await import('./history.js')).runHistory,
+	diff: async () => (await import('./diff.js')).runDiff,
 	certs: async () => (await import('./certs.js')).runCerts,
 };
 

@@ -2,7 +2,8 @@
 update --dry-run from the built CLI against the real local service: the
 preview is printed and nothing is sent (the version does not move); an
 oversize preview says which section to trim; a stale --version is refused
-as the service would refuse it.
+as the service would refuse it. With --match or --query every target is
+previewed, and a refusal among them is listed with its reason.
 */
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
@@ -78,4 +79,169 @@ test('update --dry-run previews and sends nothing; refusals say what to do', asy
 		fresh.stdout,
 		/new-lamp \(classic shadow\): does not exist yet, would be v1/,
 	);
+});
+
+test('update --match/--query --dry-run previews every shadow, lists the refused ones and sends nothing', async (t) => {
+	const service = await startTestService(t);
+	const client = await connectShadowClient({
+		connection: {url: service.mqttUrl},
+	});
+	t.after(async () => client.close());
+	const lamps = ['lamp-1', 'lamp-2', 'lamp-3'].map((thingName) => ({
+		thingName,
+		shadowName: '',
+	}));
+	for (const [index, lamp] of lamps.entries())
+		await client.update(lamp, {
+			state: {
+				desired: {lights: 'on'},
+				// lamp-3 is near the 8 KB limit: the patch below takes it over.
+				reported: {
+					lights: index === 0 ? 'on' : 'off',
+					model: 'l',
+					...(index === 2 ? {log: 'r'.repeat(7000)} : {}),
+				},
+			},
+		});
+	// An update more for lamp-2, so the versions differ.
+	await client.update(lamps[1]!, {state: {reported: {model: 'm'}}});
+	const versions = async () =>
+		Promise.all(lamps.map(async (lamp) => (await client.get(lamp)).version));
+	const before = await versions();
+	assert.deepEqual(before, [1, 2, 1]);
+	const connection = [
+		'--broker',
+		service.mqttUrl,
+		'--api',
+		service.httpUrl ?? '',
+	];
+	const patch = JSON.stringify({note: 'n'.repeat(1300)});
+
+	const refused = await runCli([
+		'update',
+		'--match',
+		'lamp-*',
+		'--desired',
+		patch,
+		'--dry-run',
+		...connection,
+	]);
+	assert.equal(refused.code, 1, refused.stderr);
+	const lines = refused.stdout.trimEnd().split('\n');
+	assert.equal(lines[0], 'dry run: nothing was sent');
+	assert.ok(
+		lines.includes(
+			'3 shadows match --match "lamp-*": 2 would be updated, 1 would be refused',
+		),
+		refused.stdout,
+	);
+	assert.ok(
+		lines.includes(
+			'✗ lamp-3 (at v1): would be refused: 413 The payload exceeds the maximum size allowed',
+		),
+		refused.stdout,
+	);
+	assert.match(refused.stdout, /^ {2}trim reported by at least \d[\d,]* B/m);
+	assert.match(refused.stdout, /^deltas \(all 2 that would be updated\):$/m);
+	assert.match(
+		refused.stdout,
+		/^ {2}lamp-1 \(at v1, would be v2\): \{"note":"n+…$/m,
+	);
+	assert.match(
+		refused.stdout,
+		/^ {2}lamp-2 \(at v2, would be v3\): \{"lights":"on","note"/m,
+	);
+	assert.doesNotMatch(refused.stdout, /lamp-3 \(at v1, would be/);
+	assert.deepEqual(await versions(), before, 'nothing was sent');
+
+	// --json and --query: one object; nothing refused is exit 0.
+	const json = await runCli([
+		'update',
+		'--query',
+		'reported.model != "x"',
+		'--desired',
+		'{"lights":"off"}',
+		'--dry-run',
+		'--json',
+		...connection,
+	]);
+	assert.equal(json.code, 0, json.stderr);
+	const record = JSON.parse(json.stdout) as {
+		dryRun: boolean;
+		total: number;
+		wouldUpdate: number;
+		wouldRefuse: number;
+		refused: unknown[];
+		sample: {thingName: string; from: number; to: number; delta: unknown}[];
+	};
+	assert.equal(record.dryRun, true);
+	assert.equal(record.total, 3);
+	assert.equal(record.wouldUpdate, 3);
+	assert.equal(record.wouldRefuse, 0);
+	assert.deepEqual(record.refused, []);
+	assert.deepEqual(
+		record.sample.map(({thingName, from, to, delta}) => [
+			thingName,
+			from,
+			to,
+			delta,
+		]),
+		[
+			// lamp-1 reports the lights on: turning them off is a delta; the others are off.
+			['lamp-1', 1, 2, {lights: 'off'}],
+			['lamp-2', 2, 3, null],
+			['lamp-3', 1, 2, null],
+		],
+	);
+
+	const refusedJson = await runCli([
+		'update',
+		'--match',
+		'lamp-*',
+		'--desired',
+		patch,
+		'--dry-run',
+		'--json',
+		...connection,
+	]);
+	assert.equal(refusedJson.code, 1);
+	const refusal = JSON.parse(refusedJson.stdout) as {
+		refused: {thingName: string; rejection: {code: number; fix: string}}[];
+	};
+	assert.deepEqual(
+		refusal.refused.map(({thingName, rejection}) => [
+			thingName,
+			rejection.code,
+		]),
+		[['lamp-3', 413]],
+	);
+	assert.deepEqual(await versions(), before, 'still nothing sent');
+
+	const nothing = await runCli([
+		'update',
+		'--match',
+		'fan-*',
+		'--desired',
+		'{"a":1}',
+		'--dry-run',
+		...connection,
+	]);
+	assert.equal(nothing.code, 1);
+	assert.match(
+		nothing.stderr,
+		/^shadow-tui update: no shadow matches --match "fan-\*"$/m,
+	);
+	const locked = await runCli([
+		'update',
+		'--match',
+		'lamp-*',
+		'--desired',
+		'{"a":1}',
+		'--version',
+		'1',
+		'--dry-run',
+		...connection,
+	]);
+	assert.equal(locked.code, 2);
+	assert.match(locked.stderr, /--version names the version of one shadow/);
 });

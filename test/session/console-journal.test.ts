@@ -120,10 +120,7 @@ test('restore of version 10 gives desired equal to v10 under a version lock, and
 	const session = await open(t, viewer, {
 		journal: createHistoryReader(service.httpUrl ?? ''),
 	});
-	await until(
-		() => session.getSnapshot().history.length === 12,
-		'the history',
-	);
+	await until(() => session.getSnapshot().history.length === 12, 'the history');
 	const ten = session
 		.getSnapshot()
 		.history.find((entry) => entry.version === 10);
