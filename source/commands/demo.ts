@@ -21,6 +21,7 @@ import {
 	createShadowClient,
 	type ShadowClient,
 } from '../client/shadow-client.js';
+import {seedDemoHistory} from '../device-mode/demo-history.js';
 import {
 	createDevice,
 	presenceWill,
@@ -86,10 +87,10 @@ async function startService(
 
 export async function startDemo(log: Logger): Promise<Demo> {
 	const dir = await mkdtemp(join(tmpdir(), 'shadow-tui-demo-'));
-	const {service, portsMoved} = await startService(
-		join(dir, 'shadows.db'),
-		log,
-	);
+	const dataFile = join(dir, 'shadows.db');
+	// An hour of past versions (a shadow that exists already is kept), so history has something to show.
+	seedDemoHistory(dataFile, clock());
+	const {service, portsMoved} = await startService(dataFile, log);
 	const devices: Demo['devices'][number][] = [];
 	const stop = async () => {
 		await Promise.all(devices.map(async ({device}) => device.stop()));
