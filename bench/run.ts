@@ -6,6 +6,7 @@ import {benchBoundedWalk} from './bounded-walk.bench.js';
 import {benchConsole} from './console.bench.js';
 import {benchEngine} from './engine.bench.js';
 import {benchFleet} from './fleet.bench.js';
+import {benchJournal} from './journal.bench.js';
 import {benchSecurity} from './security.bench.js';
 import {benchService} from './service.bench.js';
 import {benchTraffic} from './traffic.bench.js';
@@ -19,6 +20,7 @@ const suites: Record<string, () => Promise<string[]> | string[]> = {
 	fleet: benchFleet,
 	security: benchSecurity,
 	traffic: benchTraffic,
+	journal: benchJournal,
 };
 
 for (const [name, suite] of Object.entries(suites)) {
