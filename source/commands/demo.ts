@@ -14,6 +14,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {FlagValues} from '../command-line/parse-command-line.js';
 import {connectMqtt} from '../client/connect-mqtt.js';
+import {createHistoryReader} from '../client/history-reader.js';
 import {createFleetLister} from '../client/fleet-lister.js';
 import {createNamedShadowLister} from '../client/named-shadows.js';
 import {
@@ -196,6 +197,7 @@ async function runDemoConsole(
 				? {
 						listNamedShadows: createNamedShadowLister(service.httpUrl),
 						fleetLister: createFleetLister(service.httpUrl),
+						journal: createHistoryReader(service.httpUrl),
 					}
 				: {}),
 			environment,
@@ -238,8 +240,10 @@ export function demoBanner(demo: Demo, mode: 'console' | 'live'): string {
 		return [
 			...head,
 			'In the console, which opens on vehicle-1:',
-			'  e, then lights = "off", Enter   the vehicle switches its lights off',
+			'  e, lights = "off", Enter        a preview; Enter sends: the lights go off',
+			'  h                               its history: who wrote each version, r restore',
 			'  t                               open another device (pump-1, coffee-maker-1)',
+			'  t pump-1, h, then t             an hour of the pump: its temperature trend',
 			'  f                               the fleet table',
 			'  ?                               every key; q quits and stops the demo',
 			'In another terminal, while the demo runs:',

@@ -66,6 +66,13 @@ export function writerLabel(writer: HistoryWriter | undefined): string {
 	return writer.clientId ?? writer.channel;
 }
 
+function fitWriter(writer: string, width: number): string {
+	const characters = Array.from(writer);
+	return characters.length > width
+		? `${characters.slice(0, width - 1).join('')}…`
+		: writer.padEnd(width);
+}
+
 function writerInFull(writer: HistoryWriter | undefined): string {
 	if (!writer) return '';
 	const parts = [
@@ -117,7 +124,7 @@ export function HistoryView({
 		[entry, before],
 	);
 	const writerWidth = Math.min(
-		18,
+		20,
 		Math.max(0, ...rows.map((row) => writerLabel(row.writer).length)),
 	);
 	return (
@@ -137,9 +144,7 @@ export function HistoryView({
 						{position === selected ? '▸' : row.key === mark ? '*' : ' '}{' '}
 						{row.kind === 'deleted' ? 'deleted' : `v${row.version}`}{' '}
 						{formatTime(row.at)}{' '}
-						{writerWidth > 0
-							? `${writer.slice(0, writerWidth).padEnd(writerWidth)} `
-							: ''}
+						{writerWidth > 0 ? `${fitWriter(writer, writerWidth)} ` : ''}
 						{summarize(row, history[position + 1])}
 					</Text>
 				);

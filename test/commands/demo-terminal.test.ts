@@ -64,13 +64,18 @@ test('the demo shows its banner until Enter, then the console; q stops it all', 
 		banner,
 		/devices {3}vehicle-1, coffee-maker-1, coffee-maker-2, pump-1/,
 	);
-	assert.match(banner, /e, then lights = "off", Enter/);
+	assert.match(banner, /e, lights = "off", Enter {8}a preview; Enter sends/);
 	demo.keys('Enter');
 	await demo.waitForScreen(
 		'the console on vehicle-1',
 		'vehicle-1 classic shadow',
 	);
 	assert.ok(!demo.screen().includes('Press Enter to open the console'));
+	// h opens on the past the demo seeded, from the service's journal, with its writers.
+	demo.keys('h');
+	await demo.waitForScreen('the history', "the service's journal");
+	assert.match(demo.screen(), /shadow-tui-demo-app/);
+	demo.keys('Escape');
 	demo.keys('q');
 	await demo.waitForScreen('the demo to stop', 'exit code 0');
 });
