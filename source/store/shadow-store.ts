@@ -12,6 +12,7 @@ import type {JsonObject} from '../shadow/json.js';
 import type {LiveShadow, ShadowRecord} from '../shadow/shadow-record.js';
 import {addressKey, type ShadowAddress} from '../shadow/topics.js';
 import {
+	journalFromVersion2,
 	journalSchema,
 	prepareJournal,
 	type JournalEntry,
@@ -68,7 +69,7 @@ type Row = {
 	updated_at: number;
 };
 
-const schemaVersion = 2;
+const schemaVersion = 3;
 
 /** Records kept in memory; SQLite holds all of them, so a miss only costs a read. */
 export const defaultCacheSize = 50_000;
@@ -249,6 +250,8 @@ function migrate(db: Database.Database): void {
 
 	// Version 2: the journal. A store from before starts its history at the upgrade.
 	if (current < 2) db.exec(journalSchema);
+	// Version 3: its index is written once a second, not by every update (journal.ts).
+	else if (current < 3) db.exec(journalFromVersion2);
 
 	db.pragma(`user_version = ${schemaVersion}`);
 }
