@@ -18,6 +18,7 @@ import {
 	type BulkProgress,
 	type BulkRun,
 } from '../fleet/bulk-run.js';
+import {previewAll, type TargetPreview} from '../fleet/bulk-preview.js';
 import type {ShadowSummary} from '../fleet/list-shadows.js';
 import {namePattern} from '../fleet/name-pattern.js';
 import {compareNatural} from '../fleet/natural-order.js';
@@ -70,6 +71,11 @@ export type FleetSession = {
 	bulkTargets(): BulkTargets;
 	/** Updates desired of `targets` (confirmed by the user), or of bulkTargets() now. */
 	bulkUpdate(patch: JsonObject, targets?: BulkTargets): Promise<void>;
+	/** What that update would do to each target, nothing sent (each read with a get). */
+	previewBulk(
+		patch: JsonObject,
+		targets: BulkTargets,
+	): Promise<readonly TargetPreview[]>;
 	retry(): Promise<void>;
 };
 
@@ -185,6 +191,10 @@ export function createFleetSession(options: {
 			return () => listeners.delete(listener);
 		},
 		getSnapshot: () => snapshot,
+		previewBulk: async (patch, targets) =>
+			previewAll(options.client, targets.addresses, {
+				state: {desired: patch},
+			}),
 		load: async () => load(),
 		refresh: async () => load(true),
 		setFilter(text) {

@@ -105,6 +105,13 @@ test('fleet: filter as you type, select, edit desired of many, see each result, 
 	);
 	assert.match(question, /patch: \{"tempLimit":90\}/);
 	assert.match(question, /filter: coffee/);
+	// Before y: what it would do, read from each shadow; coffee-maker-6 is too large already.
+	const preview = await frame(
+		(f) => f.includes('preview: 5 would be updated, 1 refused'),
+		'the preview of the bulk edit',
+	);
+	assert.match(preview, /✗ coffee-maker-6: 413 /);
+	assert.match(preview, /coffee-maker-1 v1 → v2: delta \{"tempLimit":90\}/);
 	await press('y');
 	const done = await frame(
 		(f) => f.includes('6/6 · ok 5 · failed 1'),

@@ -10,6 +10,7 @@ import {lineAt} from '../line-edit.js';
 import type {Mode} from '../modes.js';
 
 import {openHelp, type ActionControls} from './controls.js';
+import {bulkPreviewDetails} from '../bulk-preview-details.js';
 import {openPreview, stateAt} from './preview-actions.js';
 import {saveTraffic} from './traffic-actions.js';
 
@@ -192,24 +193,39 @@ function confirmFleetEdit(
 
 	const names = targets.thingNames;
 	const hidden = targets.hiddenSelected;
-	controls.setMode({
+	const question = `Send to the desired state of ${targets.count} thing${targets.count === 1 ? '' : 's'}? (y: send · n: back)`;
+	const details = (preview: readonly string[]) => [
+		`patch: ${JSON.stringify(parsed.patch)}`,
+		`filter: ${targets.filter === '' ? '(none)' : targets.filter}`,
+		`things: ${names.slice(0, 5).join(', ')}${names.length > 5 ? `, … (${names.length - 5} more)` : ''}`,
+		...(hidden > 0
+			? [
+					`${hidden} selected thing${hidden === 1 ? '' : 's'} the filter hides will not be sent to`,
+				]
+			: []),
+		...preview,
+	];
+	const confirm: Extract<Mode, {kind: 'confirm'}> = {
 		kind: 'confirm',
-		question: `Send to the desired state of ${targets.count} thing${targets.count === 1 ? '' : 's'}? (y: send · n: back)`,
-		details: [
-			`patch: ${JSON.stringify(parsed.patch)}`,
-			`filter: ${targets.filter === '' ? '(none)' : targets.filter}`,
-			`things: ${names.slice(0, 5).join(', ')}${names.length > 5 ? `, … (${names.length - 5} more)` : ''}`,
-			...(hidden > 0
-				? [
-						`${hidden} selected thing${hidden === 1 ? '' : 's'} the filter hides will not be sent to`,
-					]
-				: []),
-		],
+		question,
+		details: details(['preview: reading each shadow…']),
 		yes: () => {
 			controls.setMode({kind: 'fleet', cursor: mode.cursor});
 			// The things the user said yes to, even if the table refreshed meanwhile.
 			void controls.fleet?.bulkUpdate(parsed.patch, targets);
 		},
 		back: {...mode, error: 'nothing was sent'},
-	});
+	};
+	controls.setMode(confirm);
+	void controls.fleet?.previewBulk(parsed.patch, targets).then(
+		(results) => {
+			// Only into the question it was asked for.
+			if (controls.mode() !== confirm) return;
+			controls.setMode({
+				...confirm,
+				details: details(bulkPreviewDetails(results, controls.columns())),
+			});
+		},
+		() => undefined,
+	);
 }
