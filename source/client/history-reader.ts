@@ -27,6 +27,8 @@ export class NoJournal extends Error {
 }
 
 export type HistoryReader = {
+	/** The HTTP API it reads, for messages. */
+	readonly url: string;
 	page(request: HistoryRequest): Promise<HistoryPage>;
 	/** Pages until `max` versions or the end; the newest `max` for desc. */
 	versions(request: HistoryRequest, max: number): Promise<HistoryVersion[]>;
@@ -68,6 +70,7 @@ export function createHistoryReader(
 	}
 
 	return {
+		url: httpUrl,
 		page,
 		async versions(request, max) {
 			const found: HistoryVersion[] = [];

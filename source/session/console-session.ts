@@ -53,6 +53,7 @@ import {
 	deletedEntry,
 	documentEntry,
 	entriesFromJournal,
+	journalDescribes,
 	type HistoryEntry,
 	type RecordedVersion,
 } from './history.js';
@@ -374,21 +375,30 @@ export function createConsoleSession(
 		const mine = generation;
 		journalReading = true;
 		try {
-			const versions = await journal.versions({address}, limit);
-			if (mine !== generation) return;
-			journalState = 'present';
-			mergeJournal(
-				versions
-					.map((version) => ({
-						kind: version.kind,
-						version: version.version,
-						at: version.timestamp,
-						state: stripDelta(version.state as Sections<JsonObject>),
-						writer: version.writer,
-					}))
-					.reverse(),
-				'journal',
+			const versions = (await journal.versions({address}, limit)).map(
+				(version) => ({
+					kind: version.kind,
+					version: version.version,
+					at: version.timestamp,
+					state: stripDelta(version.state as Sections<JsonObject>),
+					writer: version.writer,
+				}),
 			);
+			if (mine !== generation) return;
+			// Checked once, on the first read: later ones may all be newer than what is shown.
+			if (journalState === 'unknown' && !journalDescribes(versions, shadow)) {
+				journalState = 'absent';
+				notice = {
+					kind: 'error',
+					text: `the HTTP API at ${journal.url} does not hold ${name()} as this broker shows it (v${shadow?.version ?? '?'}): its history is not shown; give --api with this service's HTTP API`,
+				};
+				changed();
+				await readSeen();
+				return;
+			}
+
+			journalState = 'present';
+			mergeJournal(versions.reverse(), 'journal');
 		} catch (error: unknown) {
 			if (mine !== generation) return;
 			if (error instanceof NoJournal) {

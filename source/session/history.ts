@@ -9,7 +9,7 @@ again at 1 once it has forgotten it (after 48 h, or on a service that does
 not remember), so the order is by incarnation first: every delete the console
 sees starts a new incarnation, newer than any version of the one before.
 */
-import type {JsonObject} from '../shadow/json.js';
+import {jsonEqual, type JsonObject} from '../shadow/json.js';
 import type {Sections} from '../shadow/shadow-record.js';
 
 /** Who wrote a version, when the service's journal says (the local service's does; AWS keeps none). */
@@ -144,4 +144,32 @@ export function addToHistory(
 			? [...history, entry]
 			: [...history.slice(0, index), entry, ...history.slice(index)];
 	return next.length > limit ? next.slice(0, limit) : next;
+}
+
+/**
+Whether a journal is this shadow's, as the broker shows it: the version
+shown must be in it with the same state. A journal read from an HTTP API
+that belongs to another service (an address guessed wrong) fails this, and
+its history must not be shown as this one's. Versions newest first; a shadow
+not shown (loading, or none) cannot tell.
+*/
+export function journalDescribes(
+	versions: readonly RecordedVersion[],
+	shown:
+		| {readonly version: number; readonly state: Sections<JsonObject>}
+		| null
+		| undefined,
+): boolean {
+	if (!shown) return true;
+	for (const version of versions) {
+		// Older incarnations cannot hold the one shown.
+		if (version.kind === 'deleted') return false;
+		if (version.version === shown.version)
+			return jsonEqual(version.state as JsonObject, shown.state as JsonObject);
+		// Read past it without finding it: not this shadow's.
+		if (version.version < shown.version) return false;
+	}
+
+	// Every version read is newer (it moved on meanwhile, faster than the read): it cannot tell.
+	return versions.length > 0;
 }

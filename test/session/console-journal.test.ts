@@ -249,3 +249,29 @@ test('without a journal, the versions earlier consoles saw are kept on disk and 
 	});
 	assert.deepEqual(await other.load(pump, 100), []);
 });
+
+test("another service's journal (an HTTP API that is not this broker's) is not shown", async (t) => {
+	const mine = await startTestService(t);
+	const other = await startTestService(t);
+	const here = await connect(t, mine, 'here');
+	const there = await connect(t, other, 'there');
+	await here.update(pump, {state: {reported: {temperature: 1}}});
+	for (const temperature of [50, 60, 70])
+		await there.update(pump, {state: {reported: {temperature}}});
+
+	const viewer = await connect(t, mine, 'viewer');
+	const session = await open(t, viewer, {
+		journal: createHistoryReader(other.httpUrl ?? ''),
+	});
+	await until(
+		() => /does not hold pump-1/.test(session.getSnapshot().notice?.text ?? ''),
+		'the refusal',
+	);
+	const {history, historySource} = session.getSnapshot();
+	assert.notEqual(historySource, 'journal');
+	assert.deepEqual(
+		history.map((entry) => entry.state.reported?.temperature),
+		[1],
+		"only this service's version",
+	);
+});

@@ -4,6 +4,7 @@ import {
 	addToHistory,
 	deletedEntry,
 	documentEntry,
+	journalDescribes,
 	type HistoryEntry,
 } from '../../source/session/history.js';
 
@@ -39,4 +40,36 @@ test('the history keeps the newest entries within its limit', () => {
 		history = addToHistory(history, documentEntry(0, version, version, {}), 3);
 	history = addToHistory(history, documentEntry(0, 1, 1, {}), 3);
 	assert.deepEqual(names(history), ['0:v5', '0:v4', '0:v3']);
+});
+
+test("a journal is this shadow's only when it holds the version shown, with its state", () => {
+	const shown = {version: 3, state: {desired: {a: 3}}};
+	const journal = (...versions: [number, number][]) =>
+		versions.map(([version, a]) => ({
+			kind: 'document' as const,
+			version,
+			at: version,
+			state: {desired: {a}},
+		}));
+	assert.equal(journalDescribes(journal([3, 3], [2, 2]), shown), true);
+	assert.equal(
+		journalDescribes(journal([3, 9], [2, 2]), shown),
+		false,
+		'same version, other state: another service',
+	);
+	assert.equal(
+		journalDescribes(journal([2, 2], [1, 1]), shown),
+		false,
+		'behind what is shown: another service',
+	);
+	assert.equal(
+		journalDescribes(
+			[{kind: 'deleted', version: 7, at: 7, state: {}}, ...journal([3, 3])],
+			shown,
+		),
+		false,
+		'deleted since: the version shown is of an older incarnation',
+	);
+	assert.equal(journalDescribes(journal([5, 5], [4, 4]), shown), true);
+	assert.equal(journalDescribes([], undefined), true);
 });
