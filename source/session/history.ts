@@ -165,7 +165,7 @@ export function journalDescribes(
 		// Older incarnations cannot hold the one shown.
 		if (version.kind === 'deleted') return false;
 		if (version.version === shown.version)
-			return jsonEqual(version.state as JsonObject, shown.state as JsonObject);
+			return jsonEqual(version.state, shown.state);
 		// Read past it without finding it: not this shadow's.
 		if (version.version < shown.version) return false;
 	}
