@@ -7,55 +7,26 @@ journal, the versions earlier consoles saw, kept on disk.
 import assert from 'node:assert/strict';
 import {test, type TestContext} from 'node:test';
 import {createHistoryReader} from '../../source/client/history-reader.js';
-import {
-	connectShadowClient,
-	type ShadowClient,
-} from '../../source/client/shadow-client.js';
+import {type ShadowClient} from '../../source/client/shadow-client.js';
 import {silentLogger} from '../../source/log/logger.js';
-import type {LocalService} from '../../source/service/local-service.js';
 import {
 	createConsoleSession,
-	type ConsoleSession,
 	type ConsoleSessionOptions,
 } from '../../source/session/console-session.js';
 import {openSeenJournal} from '../../source/session/seen-journal.js';
 import {trendLine} from '../../source/views/history-trend.js';
 import {startTestService, temporaryDirectory} from '../helpers/service.js';
+import {connectClient, openSession} from '../helpers/console-session.js';
 import {until} from '../helpers/wait.js';
 
 const pump = {thingName: 'pump-1', shadowName: ''};
 
-async function connect(
-	t: TestContext,
-	service: LocalService,
-	clientId: string,
-): Promise<ShadowClient> {
-	const client = await connectShadowClient({
-		connection: {url: service.mqttUrl, clientId},
-	});
-	t.after(async () => client.close());
-	return client;
-}
-
-async function open(
+const connect = connectClient;
+const open = async (
 	t: TestContext,
 	client: ShadowClient,
 	options: Partial<ConsoleSessionOptions> = {},
-): Promise<ConsoleSession> {
-	const session = createConsoleSession({
-		client,
-		address: pump,
-		role: 'app',
-		apply: 'auto',
-		historyLimit: 1000,
-		clock: () => Math.floor(Date.now() / 1000),
-		frameMs: 0,
-		...options,
-	});
-	t.after(async () => session.close());
-	await session.start();
-	return session;
-}
+) => openSession(t, client, {address: pump, historyLimit: 1000, ...options});
 
 test('a console opened after 50 updates by two clients lists all 50, each with its writer', async (t) => {
 	const service = await startTestService(t);

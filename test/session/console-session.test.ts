@@ -6,56 +6,31 @@ import assert from 'node:assert/strict';
 import {test, type TestContext} from 'node:test';
 import {connectMqtt} from '../../source/client/connect-mqtt.js';
 import {
-	connectShadowClient,
 	createShadowClient,
 	type ShadowClient,
 } from '../../source/client/shadow-client.js';
 import {vehicle} from '../../source/device-mode/simulators.js';
 import type {LocalService} from '../../source/service/local-service.js';
 import {
-	createConsoleSession,
 	latestTimestamp,
-	type ConsoleSession,
 	type ConsoleSessionOptions,
 } from '../../source/session/console-session.js';
 import type {JsonValue} from '../../source/shadow/json.js';
 import {withLimits} from '../../source/shadow/limits.js';
 import {startTestService} from '../helpers/service.js';
+import {connectClient, openSession} from '../helpers/console-session.js';
 import {until} from '../helpers/wait.js';
 
 const lamp = {thingName: 'lamp', shadowName: ''};
 const lampConfig = {thingName: 'lamp', shadowName: 'config'};
 
-async function connect(
-	t: TestContext,
-	service: LocalService,
-): Promise<ShadowClient> {
-	const client = await connectShadowClient({
-		connection: {url: service.mqttUrl},
-	});
-	t.after(async () => client.close());
-	return client;
-}
-
-async function open(
+const connect = async (t: TestContext, service: LocalService) =>
+	connectClient(t, service);
+const open = async (
 	t: TestContext,
 	client: ShadowClient,
 	options: Partial<ConsoleSessionOptions> = {},
-): Promise<ConsoleSession> {
-	const session = createConsoleSession({
-		client,
-		address: lamp,
-		role: 'app',
-		apply: 'auto',
-		historyLimit: 100,
-		clock: () => Math.floor(Date.now() / 1000),
-		frameMs: 0,
-		...options,
-	});
-	t.after(async () => session.close());
-	await session.start();
-	return session;
-}
+) => openSession(t, client, {address: lamp, ...options});
 
 test('the newest metadata timestamp, at any depth, without recursion', () => {
 	assert.equal(
