@@ -403,7 +403,9 @@ export function createConsoleSession(
 			if (mine !== generation) return;
 			if (error instanceof NoJournal) {
 				journalState = 'absent';
-				for (const entry of history) keepSeen(entry);
+				historySource = 'console';
+				// Oldest first, as versions are seen.
+				for (const entry of history.toReversed()) keepSeen(entry);
 				await readSeen();
 				return;
 			}

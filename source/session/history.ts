@@ -147,11 +147,12 @@ export function addToHistory(
 }
 
 /**
-Whether a journal is this shadow's, as the broker shows it: the version
-shown must be in it with the same state. A journal read from an HTTP API
-that belongs to another service (an address guessed wrong) fails this, and
-its history must not be shown as this one's. Versions newest first; a shadow
-not shown (loading, or none) cannot tell.
+Whether a journal can be this shadow's, as the broker shows it: when it
+holds the version shown, the state must be the same. A journal read from an
+HTTP API of another service (an address guessed wrong) most often holds that
+version number with other content, and its history must not be shown as
+this one's. A journal without that version (pruned by age, or written while
+the journal was off) cannot tell, and is taken. Versions newest first.
 */
 export function journalDescribes(
 	versions: readonly RecordedVersion[],
@@ -163,13 +164,10 @@ export function journalDescribes(
 	if (!shown) return true;
 	for (const version of versions) {
 		// Older incarnations cannot hold the one shown.
-		if (version.kind === 'deleted') return false;
+		if (version.kind === 'deleted') return true;
 		if (version.version === shown.version)
 			return jsonEqual(version.state, shown.state);
-		// Read past it without finding it: not this shadow's.
-		if (version.version < shown.version) return false;
 	}
 
-	// Every version read is newer (it moved on meanwhile, faster than the read): it cannot tell.
-	return versions.length > 0;
+	return true;
 }

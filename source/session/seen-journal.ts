@@ -115,12 +115,12 @@ export function openSeenJournal(options: {
 	return {
 		async load(address, wanted) {
 			const versions: RecordedVersion[] = [];
-			for (const line of (await readVersions(address)).slice(-wanted)) {
+			for (const line of await readVersions(address)) {
 				const version = parseVersion(line);
 				if (version) versions.push(version);
 			}
 
-			return versions;
+			return inOrderSeen(versions).slice(-wanted);
 		},
 		append(address, version) {
 			const file = fileOf(address);
@@ -142,6 +142,33 @@ export function openSeenJournal(options: {
 			await writing;
 		},
 	};
+}
+
+/**
+Each version once, oldest first. Consoles append what they see as they see
+it, several of them to one file, some of it twice (a console that finds the
+journal gone keeps what it had): the order is by the time of each change,
+then the version, a delete after the document it deleted, and a version is
+the same version when its kind, number, time and state are.
+*/
+export function inOrderSeen(
+	versions: readonly RecordedVersion[],
+): RecordedVersion[] {
+	const seen = new Set<string>();
+	const unique: RecordedVersion[] = [];
+	for (const version of versions) {
+		const key = `${version.kind}:${version.version}:${version.at}:${JSON.stringify(version.state)}`;
+		if (seen.has(key)) continue;
+		seen.add(key);
+		unique.push(version);
+	}
+
+	return unique.sort(
+		(a, b) =>
+			a.at - b.at ||
+			a.version - b.version ||
+			Number(a.kind === 'deleted') - Number(b.kind === 'deleted'),
+	);
 }
 
 function parseVersion(line: string): RecordedVersion | undefined {

@@ -59,15 +59,16 @@ test("a journal is this shadow's only when it holds the version shown, with its 
 	);
 	assert.equal(
 		journalDescribes(journal([2, 2], [1, 1]), shown),
-		false,
-		'behind what is shown: another service',
+		true,
+		'without the version shown (pruned, or written with the journal off) it cannot tell',
 	);
+	assert.equal(journalDescribes([], shown), true, 'pruned by age');
 	assert.equal(
 		journalDescribes(
 			[{kind: 'deleted', version: 7, at: 7, state: {}}, ...journal([3, 3])],
 			shown,
 		),
-		false,
+		true,
 		'deleted since: the version shown is of an older incarnation',
 	);
 	assert.equal(journalDescribes(journal([5, 5], [4, 4]), shown), true);
