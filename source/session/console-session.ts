@@ -59,7 +59,7 @@ import {
 } from './history.js';
 import type {SeenJournal} from './seen-journal.js';
 import {pushOwnWrite, undoPatch, type OwnWrite} from './undo.js';
-import type {ProposedWrite} from './write-preview.js';
+import {stillApplies, type ProposedWrite} from './write-preview.js';
 
 export type Role = 'app' | 'device';
 export type Section = 'desired' | 'reported';
@@ -853,6 +853,28 @@ export function createConsoleSession(
 		}
 	}
 
+	/** A restore or an undo, on its version; once more on the current one when what moved leaves it meaning the same (write-preview.ts). */
+	async function sendOnce(
+		write: ProposedWrite,
+	): Promise<{version: number; rebased?: number}> {
+		const send = async (version: number | undefined) =>
+			client.update(address, {
+				state: write.state,
+				...(version === undefined ? {} : {version}),
+			});
+		try {
+			return await send(write.version);
+		} catch (error: unknown) {
+			const conflict =
+				error instanceof ShadowRejectedError && error.code === 409;
+			if (!conflict || !write.base) throw error;
+			const now = await client.get(address);
+			if (!stillApplies(write, write.base, stripDelta(now.state))) throw error;
+			const accepted = await send(now.version);
+			return {version: accepted.version, rebased: now.version};
+		}
+	}
+
 	const stopStatus = client.onStatus((status) => {
 		// Lifecycle events sent while the console was away are lost: what it knew may be stale.
 		if (status !== 'connected') presence = undefined;
@@ -957,22 +979,20 @@ export function createConsoleSession(
 				label: `undo your desired change of v${last.version}`,
 				state: {desired: undoPatch(last.patch, last.before)},
 				version: shadow?.version,
+				...(shadow ? {base: shadow.state} : {}),
 			};
 		},
 		async sendProposed(write) {
 			return track(async () =>
 				ownWrite(write.version, async () => {
 					try {
-						const accepted = await client.update(address, {
-							state: write.state,
-							...(write.version === undefined ? {} : {version: write.version}),
-						});
+						const {version, rebased} = await sendOnce(write);
 						if (write.kind === 'undo') undoStack = undoStack.slice(0, -1);
 						notice = {
 							kind: 'info',
-							text: `${write.label}: done, version ${accepted.version}`,
+							text: `${write.label}: done, version ${version}${rebased === undefined ? '' : ` (sent on v${rebased}: what changed since the preview did not touch it)`}`,
 						};
-						return {result: true, version: accepted.version};
+						return {result: true, version};
 					} catch (error: unknown) {
 						const moved =
 							error instanceof ShadowRejectedError && error.code === 409;
@@ -985,6 +1005,7 @@ export function createConsoleSession(
 				}),
 			);
 		},
+
 		async switchRole() {
 			await command('could not switch role', async () => {
 				if (role === 'app') {

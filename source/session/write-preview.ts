@@ -22,6 +22,8 @@ export type ProposedWrite = {
 	readonly state: StatePatch;
 	/** Sent as the request's version (the lock); undefined sends none. */
 	readonly version: number | undefined;
+	/** The state it was made on (at `version`): whether a shadow that moved may still take it. */
+	readonly base?: Sections<JsonObject>;
 };
 
 export type WritePreview = UpdatePreview & {
@@ -50,18 +52,34 @@ export function previewWrite(
 		...(write.version === undefined ? {} : {version: write.version}),
 	};
 	const preview = previewUpdate(current, request, engine);
+	const base = write.base ?? context.base;
 	if (
 		preview.rejection?.code !== 409 ||
-		write.kind !== 'edit' ||
 		!current ||
-		!context.base ||
-		touchedSince(context.base, current.state, write.state)
+		!base ||
+		!stillApplies(write, base, current.state)
 	)
 		return preview;
 	return {
 		...previewUpdate(current, {...request, version: current.version}, engine),
-		rebased: `the shadow moved from v${write.version ?? '?'} to v${current.version}, but not the keys this edit sets: it goes on v${current.version}`,
+		rebased: `moved from v${write.version ?? '?'} to v${current.version}, not ${write.kind === 'restore' ? 'in desired' : 'the keys this sets'}: it goes on v${current.version}`,
 	};
+}
+
+/**
+Whether a write made on `base` does what it was made to do on `now` too, so
+that it may go on the current version: an edit or an undo when nobody
+touched the keys it sets since; a restore only when desired is the same,
+since it sets desired as a whole (keys added since would stay).
+*/
+export function stillApplies(
+	write: ProposedWrite,
+	base: Sections<JsonObject>,
+	now: Sections<JsonObject>,
+): boolean {
+	if (write.kind === 'restore')
+		return jsonEqual(base.desired ?? {}, now.desired ?? {});
+	return !touchedSince(base, now, write.state);
 }
 
 /** Whether a key the patch sets changed between the two states (top level, as the console's rebase decides). */

@@ -98,32 +98,43 @@ test('restore of version 10 gives desired equal to v10 under a version lock, and
 	assert.ok(ten);
 
 	const {changes} = await import('../../source/device-mode/device-state.js');
-	const restore = (version: number) => ({
-		kind: 'restore' as const,
-		label: "restore v10's desired",
-		state: {
-			desired: changes(
-				session.getSnapshot().shadow?.state.desired ?? {},
-				ten.state.desired ?? {},
-			),
-		},
-		version,
-	});
+	const restore = () => {
+		const shown = session.getSnapshot().shadow;
+		assert.ok(shown);
+		return {
+			kind: 'restore' as const,
+			label: "restore v10's desired",
+			state: {
+				desired: changes(shown.state.desired ?? {}, ten.state.desired ?? {}),
+			},
+			version: shown.version,
+			base: shown.state,
+		};
+	};
+	const at = async (version: number) =>
+		until(
+			() => session.getSnapshot().shadow?.version === version,
+			`the console at v${version}`,
+		);
 
-	// Someone moves the shadow after the preview: the restore is refused, nothing changes.
-	const stale = restore(12);
-	await app.update(pump, {state: {reported: {rpm: 1}}});
+	// Desired moves after the preview: the restore is refused, nothing changes.
+	const stale = restore();
+	await app.update(pump, {state: {desired: {speed: 99}}});
 	assert.equal(await session.sendProposed(stale), false);
 	assert.match(session.getSnapshot().notice?.text ?? '', /409/);
 	assert.equal((await app.get(pump)).version, 13);
 
-	await until(
-		() => session.getSnapshot().shadow?.version === 13,
-		'the console at v13',
+	// Only reported moves after the preview (a device's telemetry): it goes on the new version.
+	await at(13);
+	const fresh = restore();
+	await app.update(pump, {state: {reported: {rpm: 1}}});
+	assert.equal(await session.sendProposed(fresh), true);
+	assert.match(
+		session.getSnapshot().notice?.text ?? '',
+		/done, version 15 \(sent on v14/,
 	);
-	assert.equal(await session.sendProposed(restore(13)), true);
 	const after = await app.get(pump);
-	assert.equal(after.version, 14);
+	assert.equal(after.version, 15);
 	assert.deepEqual(after.state.desired, ten.state.desired);
 });
 
@@ -151,7 +162,10 @@ test('undo puts back what this console changed, and only that', async (t) => {
 	assert.deepEqual(undo.state, {desired: {speed: 1, boost: null}});
 	assert.equal(undo.version, 3);
 	assert.equal(session.getSnapshot().undoable, 2);
+	// A device reports before Enter: the undo's keys are untouched, so it goes on v4.
+	await app.update(pump, {state: {reported: {rpm: 5}}});
 	assert.equal(await session.sendProposed(undo), true);
+	assert.match(session.getSnapshot().notice?.text ?? '', /\(sent on v4/);
 	assert.deepEqual((await app.get(pump)).state.desired, {
 		speed: 1,
 		mode: 'turbo',

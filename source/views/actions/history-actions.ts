@@ -127,8 +127,9 @@ function restoreVersion(
 		kind: 'restore',
 		label: `restore v${entry.version}'s desired`,
 		state: {desired: patch},
-		// A restore is exact: it goes on the version it was previewed on, or not at all.
+		// On the version it was previewed on; on a newer one only if desired did not move since.
 		version: snapshot.shadow?.version,
+		...(snapshot.shadow ? {base: snapshot.shadow.state} : {}),
 	};
 	openPreview(controls, write, {
 		send: () => void controls.session.sendProposed(write),
