@@ -6,7 +6,7 @@ sample of the deltas the devices would be told.
 import type {TargetPreview} from '../fleet/bulk-preview.js';
 import type {ShadowAddress} from '../shadow/topics.js';
 
-const shownRefusals = 2;
+const shownRefusals = 4;
 const shownDeltas = 3;
 
 const nameOf = (address: ShadowAddress) =>
@@ -32,8 +32,9 @@ export function bulkPreviewDetails(
 
 		const {rejection, delta} = result.preview;
 		if (rejection) {
+			// The fix first: it says what to do, and the width cuts the end.
 			refused.push(
-				`✗ ${nameOf(result.address)}: ${rejection.code} ${rejection.message}: ${rejection.fix}`,
+				`✗ ${nameOf(result.address)}: ${rejection.code}: ${rejection.fix} (${rejection.message})`,
 			);
 			continue;
 		}

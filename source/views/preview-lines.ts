@@ -92,3 +92,41 @@ export function previewModeLines(
 	});
 	return previewLines(mode.write, preview, snapshot.shadow);
 }
+
+/** Continuation rows start under the values, after the labels' column (`sends    `). */
+const hangingIndent = 9;
+
+/**
+The lines cut into rows of the width, nothing dropped: a preview that hid
+the end of what it sends would not be one. The title stays one row.
+*/
+export function wrapPreview(
+	lines: readonly PreviewLine[],
+	width: number,
+): PreviewLine[] {
+	const room = Math.max(hangingIndent + 10, width - 1);
+	const rows: PreviewLine[] = [];
+	for (const line of lines) {
+		const characters = Array.from(line.text);
+		if (line.tone === 'title' || characters.length <= room) {
+			rows.push(line);
+			continue;
+		}
+
+		const indent = ' '.repeat(hangingIndent);
+		rows.push({...line, text: characters.slice(0, room).join('')});
+		for (
+			let start = room;
+			start < characters.length;
+			start += room - hangingIndent
+		)
+			rows.push({
+				...line,
+				text:
+					indent +
+					characters.slice(start, start + room - hangingIndent).join(''),
+			});
+	}
+
+	return rows;
+}

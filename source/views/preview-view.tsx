@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import type {PreviewLine} from './preview-lines.js';
+import {wrapPreview, type PreviewLine} from './preview-lines.js';
 import {useColor} from './color.js';
 
 const colors = {
@@ -23,7 +23,7 @@ export function PreviewView({
 	readonly height: number;
 }) {
 	const color = useColor();
-	const [title, ...rest] = lines;
+	const [title, ...rest] = wrapPreview(lines, width);
 	const shown = rest.slice(scroll, scroll + Math.max(1, height - 2));
 	const more = rest.length - scroll - shown.length;
 	return (

@@ -794,3 +794,29 @@ test('a hostile message on a reply topic is dropped with a notice; the console k
 	);
 	assert.doesNotMatch(after, /Maximum call stack|v99|v98/);
 });
+
+test('a long preview wraps instead of cutting what it sends, and scrolls', async (t) => {
+	const service = await startTestService(t);
+	const app = await client(t, service);
+	await app.update(lamp, {state: {desired: {lights: 'on'}}});
+	const {frame, press} = await open(t, service);
+	await frame((f) => f.includes('v1'), 'the shadow');
+	await press('e');
+	await frame((f) => f.includes('desired> '), 'the prompt');
+	await new Promise((resolve) => setTimeout(resolve, 50));
+	const note = `${'abcdefghij'.repeat(30)}END`;
+	await press(`note = "${note}"`, keys.enter);
+	const text = await frame((f) => f.includes('preview: '), 'the preview');
+	const joined = text
+		.split('\n')
+		.map((line) => line.trimStart())
+		.join('');
+	assert.ok(joined.includes(note), 'the whole value is on screen');
+	assert.ok(
+		text.split('\n').every((line) => Array.from(line).length <= 100),
+		'no row past the width',
+	);
+	await press(keys.escape);
+	await frame((f) => f.includes('desired> '), 'back to the edit, text kept');
+	assert.equal((await app.get(lamp)).version, 1);
+});

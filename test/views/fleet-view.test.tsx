@@ -110,7 +110,7 @@ test('fleet: filter as you type, select, edit desired of many, see each result, 
 		(f) => f.includes('preview: 5 would be updated, 1 refused'),
 		'the preview of the bulk edit',
 	);
-	assert.match(preview, /✗ coffee-maker-6: 413 /);
+	assert.match(preview, /✗ coffee-maker-6: 413: trim desired by at least/);
 	assert.match(preview, /coffee-maker-1 v1 → v2: delta \{"tempLimit":90\}/);
 	await press('y');
 	const done = await frame(

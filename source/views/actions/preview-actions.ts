@@ -9,7 +9,7 @@ import type {JsonObject} from '../../shadow/json.js';
 import type {Sections} from '../../shadow/shadow-record.js';
 import type {ModeActions} from '../console-keys.js';
 import type {Mode} from '../modes.js';
-import {previewModeLines} from '../preview-lines.js';
+import {previewModeLines, wrapPreview} from '../preview-lines.js';
 import {openHelp, scrollActions, type ActionControls} from './controls.js';
 
 export function openPreview(
@@ -52,10 +52,13 @@ export function previewActions(controls: ActionControls): ModeActions {
 	const scrollBy = (lines: number) => {
 		const mode = preview();
 		if (!mode) return;
-		const total = previewModeLines(
-			mode,
-			controls.snapshot(),
-			Math.floor(Date.now() / 1000),
+		const total = wrapPreview(
+			previewModeLines(
+				mode,
+				controls.snapshot(),
+				Math.floor(Date.now() / 1000),
+			),
+			controls.columns(),
 		).length;
 		const last = Math.max(0, total - 1 - (controls.bodyHeight() - 2));
 		controls.setMode({
