@@ -253,7 +253,7 @@ export function demoBanner(demo: Demo, mode: 'console' | 'live'): string {
 	return [
 		...head,
 		'Try, in another terminal:',
-		`  shadow-tui --thing vehicle-1${broker}                  # the console`,
+		`  shadow-tui --thing vehicle-1${broker}${api}                  # the console`,
 		`  shadow-tui update --thing vehicle-1 --desired '{"lights":"off"}'${broker}`,
 		...elsewhere,
 		'Press Ctrl-C to stop.',

@@ -324,7 +324,7 @@ export async function runHistory(
 			: undefined);
 	printLines(historyLines(versions, older, now));
 	console.error(
-		`${versions.length} version${versions.length === 1 ? '' : 's'} of ${where}, newest first${found.length > limit ? `; older ones are in the journal (--limit ${limit} shown)` : ''}`,
+		`${versions.length} version${versions.length === 1 ? '' : 's'} of ${where}, newest first${found.length > limit ? `; older ones are in the journal (--limit ${limit} shown)` : ''}; from the journal at ${journal.api}`,
 	);
 	return 0;
 }

@@ -316,20 +316,35 @@ function readJsonFlag(flag: string, file: string): unknown {
 
 function retentionLine(retention: JournalRetention): string {
 	if (retention.versions === 0) return 'off (--history-versions 0)';
-	const seconds = retention.maxAgeSeconds;
-	const age =
-		seconds % 86_400 === 0
-			? `${seconds / 86_400} d`
-			: seconds % 3600 === 0
-				? `${seconds / 3600} h`
-				: `${seconds} s`;
-	return `${retention.versions} versions per shadow, ${age} at most (shadow-tui history)`;
+	return `${retention.versions} versions per shadow, ${spelled(retention.maxAgeSeconds)} at most (shadow-tui history)`;
+}
+
+/** 5400 as `1 h 30 min`: the largest units, as a person writes a duration. */
+function spelled(seconds: number): string {
+	const parts: string[] = [];
+	let left = seconds;
+	for (const [unit, size] of [
+		['d', 86_400],
+		['h', 3600],
+		['min', 60],
+		['s', 1],
+	] as const) {
+		const count = Math.floor(left / size);
+		if (count > 0) parts.push(`${count} ${unit}`);
+		left -= count * size;
+	}
+
+	return parts.join(' ') || '0 s';
 }
 
 function retentionFrom(flags: FlagValues): JournalRetention {
 	const versions =
 		(flags.historyVersions as number | undefined) ?? defaultRetention.versions;
 	const age = flags.historyAge as string | undefined;
+	if (age !== undefined && versions === 0)
+		throw new UsageError(
+			'--history-age prunes the journal, which --history-versions 0 turns off: give one or the other',
+		);
 	if (age === undefined) return {...defaultRetention, versions};
 	const parsed = parseDuration(age, '--history-age');
 	if (!parsed.ok) throw new UsageError(parsed.error);

@@ -38,6 +38,7 @@ const sources = {
 export function summarize(
 	entry: HistoryEntry,
 	before: HistoryEntry | undefined,
+	source: ConsoleSnapshot['historySource'] = 'console',
 ): string {
 	if (entry.kind === 'deleted')
 		return `deleted (v${entry.version} was the last)`;
@@ -48,6 +49,10 @@ export function summarize(
 			Object.keys(entry.state.reported ?? {}).length;
 		const count = `${keys} key${keys === 1 ? '' : 's'}`;
 		if (!before && entry.version === 1) return `created with ${count}`;
+		if (source === 'journal')
+			return before
+				? `${count} (versions between not in the journal)`
+				: `${count} (the oldest the journal keeps)`;
 		return before
 			? `${count} (versions between not seen)`
 			: `${count} (first seen)`;
@@ -123,6 +128,9 @@ export function HistoryView({
 				: [],
 		[entry, before],
 	);
+	const label = (row: HistoryEntry) =>
+		row.kind === 'deleted' ? 'deleted' : `v${row.version}`;
+	const versionWidth = Math.max(0, ...rows.map((row) => label(row).length));
 	const writerWidth = Math.min(
 		20,
 		Math.max(0, ...rows.map((row) => writerLabel(row.writer).length)),
@@ -142,10 +150,9 @@ export function HistoryView({
 						wrap="truncate-end"
 					>
 						{position === selected ? '▸' : row.key === mark ? '*' : ' '}{' '}
-						{row.kind === 'deleted' ? 'deleted' : `v${row.version}`}{' '}
-						{formatTime(row.at)}{' '}
+						{label(row).padEnd(versionWidth)} {formatTime(row.at)}{' '}
 						{writerWidth > 0 ? `${fitWriter(writer, writerWidth)} ` : ''}
-						{summarize(row, history[position + 1])}
+						{summarize(row, history[position + 1], source)}
 					</Text>
 				);
 			})}
@@ -167,9 +174,11 @@ export function HistoryView({
 			) : show === 'diff' ? (
 				<Box flexDirection="column" height={detailHeight}>
 					<Text bold wrap="truncate-end">
-						{before
-							? `v${entry.version} against v${before.version}${before === marked ? ' (marked)' : ''}`
-							: `v${entry.version} (nothing older)`}
+						{entry.kind === 'deleted'
+							? `deleted (v${entry.version} was the last)`
+							: before
+								? `v${entry.version} against ${before.kind === 'deleted' ? 'the delete' : `v${before.version}`}${before === marked ? ' (marked)' : ''}`
+								: `v${entry.version} (nothing older)`}
 						{diff.length === 0 ? ': no change' : ''}
 						{writerInFull(entry.writer)}
 					</Text>

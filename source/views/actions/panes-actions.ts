@@ -77,7 +77,7 @@ export function panesActions(controls: ActionControls): ModeActions {
 				setMode({
 					kind: 'message',
 					lines: [
-						'nothing to undo: this console has made no desired change on this shadow',
+						'nothing (more) to undo: u undoes the desired changes this console made on this shadow, newest first',
 					],
 					error: true,
 					back: {kind: 'panes'},
