@@ -7,6 +7,9 @@ event loop between chunks so that queued requests are answered in between.
 A shadow is checked once it has had versions/20 writes since its last check
 (every write for small bounds), so that a busy fleet does not pay one count
 per write; between checks a shadow may hold up to 5% more than its bound.
+After a start, every shadow of the store is checked once too, a few hundred
+a second, so that a bound lowered across a restart applies to shadows
+nobody writes.
 */
 import type {Logger} from '../log/logger.js';
 import {addressKey, type ShadowAddress} from '../shadow/topics.js';
@@ -41,6 +44,8 @@ export function startJournalPruner(options: {
 	let due = new Map<string, ShadowAddress>();
 	let running: Promise<void> | undefined;
 	let stopped = false;
+	/** Where the sweep of every shadow goes on; undefined once done. */
+	let sweep: ShadowAddress | undefined = {thingName: '', shadowName: ''};
 
 	const timer = setInterval(() => {
 		void pass();
@@ -54,7 +59,22 @@ export function startJournalPruner(options: {
 		return running;
 	}
 
+	function sweepSome(): void {
+		if (!sweep) return;
+		const next = store.listAddresses(sweep, chunkRows);
+		for (const address of next) due.set(addressKey(address), address);
+		sweep = next.length < chunkRows ? undefined : next.at(-1);
+	}
+
 	async function runChunks(): Promise<void> {
+		try {
+			sweepSome();
+		} catch (error: unknown) {
+			log.error('journal sweep failed; retrying in a second', {
+				error: String(error),
+			});
+		}
+
 		const shadows = [...due.values()];
 		due = new Map();
 		let deleted = chunkRows;
@@ -94,6 +114,7 @@ export function startJournalPruner(options: {
 			}
 		},
 		async pruneNow() {
+			while (sweep) sweepSome();
 			for (const [key, {address}] of writesSince) due.set(key, address);
 			writesSince.clear();
 			await running;

@@ -45,6 +45,8 @@ export type ShadowStore = {
 		budget: number,
 	): number;
 	journalCount(address: ShadowAddress): number;
+	/** Every shadow the store has a record of (live or deleted), after `after`, in order. */
+	listAddresses(after: ShadowAddress, limit: number): ShadowAddress[];
 	countLiveNamedShadows(thingName: string): number;
 	/** Live named shadows of a thing, ascending by name, after `after`. */
 	listNamedShadows(thingName: string, after: string, limit: number): string[];
@@ -108,6 +110,12 @@ export function openShadowStore(
 		"SELECT thing, shadow, kind, version, state, metadata, updated_at FROM shadows WHERE kind = 'live' AND (thing, shadow) > (?, ?) ORDER BY thing, shadow",
 	);
 	const journal = prepareJournal(db);
+	const addresses = db.prepare<
+		[string, string, number],
+		{thing: string; shadow: string}
+	>(
+		'SELECT thing, shadow FROM shadows WHERE (thing, shadow) > (?, ?) ORDER BY thing, shadow LIMIT ?',
+	);
 	// Least recently used first: a Map keeps insertion order, and every use re-inserts.
 	const cache = new Map<string, ShadowRecord | undefined>();
 	const remember = (key: string, record: ShadowRecord | undefined) => {
@@ -202,6 +210,10 @@ export function openShadowStore(
 		pruneJournal: (retention, now, shadows, budget) =>
 			journal.prune(retention, now, shadows, budget),
 		journalCount: (address) => journal.count(address),
+		listAddresses: (after, limit) =>
+			addresses
+				.all(after.thingName, after.shadowName, limit)
+				.map((row) => ({thingName: row.thing, shadowName: row.shadow})),
 		cachedRecords: () => cache.size,
 		close() {
 			db.close();

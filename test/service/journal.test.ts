@@ -4,6 +4,7 @@ writer, read back through the HTTP route, paged and filtered; deletes;
 retention while updates go on; policies.
 */
 import assert from 'node:assert/strict';
+import {join} from 'node:path';
 import {test} from 'node:test';
 import {connectMqtt} from '../../source/client/connect-mqtt.js';
 import {
@@ -12,7 +13,11 @@ import {
 } from '../../source/client/history-reader.js';
 import {hashPassword} from '../../source/security/passwords.js';
 import {parsePolicySet} from '../../source/security/policy-set.js';
-import {startTestService, testClock} from '../helpers/service.js';
+import {
+	startTestService,
+	temporaryDirectory,
+	testClock,
+} from '../helpers/service.js';
 
 const pump = {thingName: 'pump-1', shadowName: ''};
 
@@ -236,5 +241,30 @@ test('a service without a journal says so; the route applies policies', async (t
 	await assert.rejects(
 		reader.page({address: {...pump, thingName: 'pump-2'}}),
 		/403/,
+	);
+});
+
+test('a bound lowered across a restart applies to shadows nobody writes', async (t) => {
+	const dataFile = join(await temporaryDirectory(t), 'shadows.db');
+	const first = await startTestService(t, {dataFile});
+	const client = await connectMqtt({url: first.mqttUrl});
+	await client.subscribeAsync('$aws/things/+/shadow/update/accepted');
+	for (let index = 1; index <= 30; index++)
+		await update(client, 'pump-1', {reported: {n: index}}, `n-${index}`);
+	await client.endAsync(true);
+	await first.close();
+
+	const second = await startTestService(t, {
+		dataFile,
+		retention: {versions: 10, maxAgeSeconds: Infinity},
+	});
+	await second.service.journal?.pruneNow();
+	const kept = await createHistoryReader(second.httpUrl ?? '').versions(
+		{address: pump},
+		1000,
+	);
+	assert.deepEqual(
+		kept.map((version) => version.version),
+		Array.from({length: 10}, (_, index) => 30 - index),
 	);
 });
