@@ -14,6 +14,8 @@ export type ConnectionSettings = {
 	readonly clientId?: string;
 	/** Username for a service that takes passwords; the password comes from SHADOW_TUI_PASSWORD. */
 	readonly username?: string;
+	/** The service's HTTP API, when its broker does not say (an external broker). */
+	readonly api?: string;
 };
 
 export type Profiles = Readonly<Record<string, ConnectionSettings>>;
@@ -26,6 +28,8 @@ export type ResolvedConnection = {
 	readonly clientId?: string;
 	readonly username?: string;
 	readonly alpnProtocols?: string[];
+	/** The profile's HTTP API, when the profile also gave the broker. */
+	readonly api?: string;
 	/** Safe to show: the URL and the certificate file, never the key. */
 	readonly description: string;
 };
@@ -60,10 +64,15 @@ export function resolveConnection(
 	}
 
 	// A flag given on the command line replaces the profile's whole way of connecting.
-	const connectsBy =
-		flags.broker !== undefined || flags.endpoint !== undefined
-			? {broker: flags.broker, endpoint: flags.endpoint}
-			: {broker: profile.broker, endpoint: profile.endpoint};
+	const fromFlags = flags.broker !== undefined || flags.endpoint !== undefined;
+	const connectsBy = fromFlags
+		? {broker: flags.broker, endpoint: flags.endpoint}
+		: {broker: profile.broker, endpoint: profile.endpoint};
+	// The profile's API is its broker's: with another broker it would be another service's.
+	const api = fromFlags ? undefined : profile.api;
+	const apiProblem = api === undefined ? undefined : checkApiUrl(api);
+	if (apiProblem)
+		return {ok: false, error: `profile '${flags.profile ?? ''}': ${apiProblem}`};
 	const cert = flags.cert ?? profile.cert;
 	const key = flags.key ?? profile.key;
 	const ca = flags.ca ?? profile.ca;
@@ -126,6 +135,7 @@ export function resolveConnection(
 			...(ca === undefined ? {} : {caPath: ca}),
 			...(clientId === undefined ? {} : {clientId}),
 			...(alpnProtocols ? {alpnProtocols} : {}),
+			...(api === undefined ? {} : {api: api.replace(/\/+$/, '')}),
 			description: `${url}${cert === undefined ? '' : ` (certificate ${cert})`}${username === undefined ? '' : ` (user ${username})`}`,
 		},
 	};
@@ -226,6 +236,7 @@ export function parseProfiles(
 	}
 
 	const allowed = new Set([
+		'api',
 		'broker',
 		'endpoint',
 		'cert',
@@ -263,10 +274,3 @@ function isLoopbackUrl(url: string): boolean {
 	return isLoopback(new URL(url).hostname);
 }
 
-/** The local service's HTTP API beside a broker on this machine (TLS for TLS); none otherwise. */
-export function defaultApiFor(brokerUrl: string): string | undefined {
-	if (!isLoopbackUrl(brokerUrl)) return undefined;
-	const {hostname, protocol} = new URL(brokerUrl);
-	const secure = protocol === 'mqtts:' || protocol === 'wss:';
-	return `${secure ? 'https' : 'http'}://${hostname}:8080`;
-}

@@ -144,7 +144,7 @@ const many: Record<string, FlagSpec> = {
 		type: 'string',
 		value: 'URL',
 		description:
-			"the local service's HTTP API, which lists the fleet (default with the local service: http://127.0.0.1:8080)",
+			"the local service's HTTP API, which lists the fleet (default: the profile's, else what the broker's service announces)",
 	},
 };
 
@@ -234,7 +234,7 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 				type: 'string',
 				value: 'URL',
 				description:
-					'HTTP API to list named shadows (with the local service: http://127.0.0.1:8080)',
+					"HTTP API to list named shadows (default: the profile's, else what the broker announces)",
 			},
 		},
 	},

@@ -23,6 +23,7 @@ import {
 	principalUriPrefix,
 } from '../security/certificate-identity.js';
 import {loadProfiles} from '../config/profiles.js';
+import {discoverApi} from '../client/discover-api.js';
 import type {Logger} from '../log/logger.js';
 import {CommandFailure, UsageError} from './command-error.js';
 import {readFileFlag} from './read-file-flag.js';
@@ -92,6 +93,26 @@ function clientOptionsFromFlags(
 				: {timeoutMs: options.timeoutMs}),
 		},
 	};
+}
+
+/**
+The HTTP API the broker's service announces (client/discover-api.ts), on a
+connection of its own with the command's identity; undefined when the
+broker says nothing. AWS IoT Core announces nothing, so it is not asked.
+*/
+export async function discoverApiFromFlags(
+	flags: FlagValues,
+	environment: Environment,
+	log: Logger,
+): Promise<string | undefined> {
+	const connection = connectionFromFlags(flags, environment);
+	if (/\.amazonaws\.com(?::\d+)?$/.test(new URL(connection.url).host))
+		return undefined;
+	const {options} = clientOptionsFromFlags(flags, environment, log, {
+		clientIdPrefix: 'shadow-tui-discover',
+		timeoutMs: 5000,
+	});
+	return discoverApi(options.connection);
 }
 
 function connectFailure(description: string, error: unknown): Error {

@@ -6,7 +6,6 @@ with one line. While Ink renders nothing else writes to the terminal.
 import {join} from 'node:path';
 import {render} from 'ink';
 import type {FlagValues} from '../command-line/parse-command-line.js';
-import {defaultApiFor} from '../client/connection-settings.js';
 import {
 	createNamedShadowLister,
 	type NamedShadowLister,
@@ -33,6 +32,7 @@ import {UsageError} from './command-error.js';
 import {
 	openClientFromFlags,
 	connectionFromFlags,
+	discoverApiFromFlags,
 	httpCredentialsFromFlags,
 } from './connect-from-flags.js';
 import {checkConsoleFlags} from './console-flags.js';
@@ -170,8 +170,6 @@ export async function runConsole(
 			'the console needs a terminal; for scripts use get, update and delete',
 		);
 	const connection = connectionFromFlags(flags, environment);
-	const api =
-		(flags.api as string | undefined) ?? defaultApiFor(connection.url);
 	const credentials = httpCredentialsFromFlags(flags, environment);
 	const logFile = flags.logFile as string | undefined;
 	// checkConsoleFlags refused a --stale-after that is no duration.
@@ -185,6 +183,16 @@ export async function runConsole(
 	});
 	// The service may not be up yet: the console waits for it (connecting…) instead of exiting.
 	const client = await openClientFromFlags(flags, environment, log);
+	// Never guessed: --api, the profile's, or what the broker's service announces.
+	const api =
+		(flags.api as string | undefined)?.replace(/\/+$/, '') ??
+		connection.api ??
+		(await discoverApiFromFlags(flags, environment, log));
+	if (api === undefined)
+		log.info(
+			'no HTTP API known (no --api, and the broker announces none): fleet, named shadow list and journal are off',
+			{broker: connection.url},
+		);
 	try {
 		await runConsoleApp({
 			client,

@@ -65,7 +65,7 @@ export async function runDiff(
 		flags.to as string | undefined,
 		'second',
 	);
-	const journal = journalFromFlags(flags, environment, 'diff');
+	const journal = await journalFromFlags(flags, environment, 'diff');
 	const [from, to] = await Promise.all([
 		documentOf(journal, fromVersion),
 		documentOf(journal, toVersion),

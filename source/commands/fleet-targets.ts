@@ -3,25 +3,29 @@ Which shadows a many-thing command acts on: --match and --query, listed by
 the local service's HTTP API (--api), for the shadow named by --shadow.
 */
 import type {FlagValues} from '../command-line/parse-command-line.js';
-import {
-	checkApiUrl,
-	defaultApiFor,
-	quoteValue,
-} from '../client/connection-settings.js';
+import {checkApiUrl, quoteValue} from '../client/connection-settings.js';
+import {silentLogger} from '../log/logger.js';
 import {createFleetLister, FleetListError} from '../client/fleet-lister.js';
 import type {ShadowSummary} from '../fleet/list-shadows.js';
 import {parseQuery} from '../fleet/query.js';
 import {CommandFailure, UsageError} from './command-error.js';
 import {
 	connectionFromFlags,
+	discoverApiFromFlags,
 	httpCredentialsFromFlags,
 } from './connect-from-flags.js';
 import type {Environment} from './run-command.js';
 
-export function apiFromFlags(
+/**
+The service's HTTP API: --api, the profile's, or what the broker's service
+announces. Never guessed: without any of them, one line and exit 2, in the
+words of what needed it.
+*/
+export async function apiFromFlags(
 	flags: FlagValues,
 	environment: Environment,
-): string {
+	what = 'listing the fleet',
+): Promise<string> {
 	const given = flags.api as string | undefined;
 	if (given !== undefined) {
 		const problem = checkApiUrl(given);
@@ -29,10 +33,12 @@ export function apiFromFlags(
 		return given.replace(/\/+$/, '');
 	}
 
-	const api = defaultApiFor(connectionFromFlags(flags, environment).url);
-	if (api !== undefined) return api;
+	const connection = connectionFromFlags(flags, environment);
+	if (connection.api !== undefined) return connection.api;
+	const announced = await discoverApiFromFlags(flags, environment, silentLogger);
+	if (announced !== undefined) return announced;
 	throw new UsageError(
-		'listing the fleet needs the HTTP API of the shadow service: give --api URL',
+		`${what} needs the HTTP API of the shadow service, and the broker at ${connection.url} does not say where it is (not reachable, another broker, or AWS IoT Core): give --api URL`,
 	);
 }
 
@@ -71,7 +77,7 @@ export async function fleetFromFlags(
 	const shadowName = flags.shadow as string | undefined;
 	try {
 		return await createFleetLister(
-			apiFromFlags(flags, environment),
+			await apiFromFlags(flags, environment),
 			httpCredentialsFromFlags(flags, environment),
 		)({
 			...(match === undefined ? {} : {match}),

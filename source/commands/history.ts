@@ -56,11 +56,11 @@ export function shadowName(address: ShadowAddress): string {
 }
 
 /** --thing, --shadow and --api to a journal; bad names and a missing API are usage errors. */
-export function journalFromFlags(
+export async function journalFromFlags(
 	flags: FlagValues,
 	environment: Environment,
 	command: string,
-): Journal {
+): Promise<Journal> {
 	const thingName = flags.thing as string | undefined;
 	if (thingName === undefined)
 		throw new UsageError(`${command} needs --thing NAME`);
@@ -77,7 +77,7 @@ export function journalFromFlags(
 			`--shadow ${quoteValue(shadow)}: ${badShadow.message}`,
 		);
 	const address = {thingName, shadowName: shadow ?? ''};
-	const api = journalApi(flags, environment);
+	const api = await journalApi(flags, environment);
 	const reader = createHistoryReader(
 		api,
 		httpCredentialsFromFlags(flags, environment),
@@ -111,16 +111,11 @@ export function journalFromFlags(
 }
 
 /** The fleet commands' --api, in this command's words when it is missing. */
-function journalApi(flags: FlagValues, environment: Environment): string {
-	try {
-		return apiFromFlags(flags, environment);
-	} catch (error: unknown) {
-		if (error instanceof UsageError && flags.api === undefined)
-			throw new UsageError(
-				'reading the journal needs the HTTP API of the shadow service: give --api URL',
-			);
-		throw error;
-	}
+async function journalApi(
+	flags: FlagValues,
+	environment: Environment,
+): Promise<string> {
+	return apiFromFlags(flags, environment, 'reading the journal');
 }
 
 /** Epoch seconds of --since and --until: a duration back from `now`, an ISO 8601 date-time, or epoch seconds. */
@@ -293,7 +288,7 @@ export async function runHistory(
 	const series = seriesPathFromFlags(flags);
 	const limit = (flags.limit as number | undefined) ?? 1000;
 	const json = flags.json === true;
-	const journal = journalFromFlags(flags, environment, 'history');
+	const journal = await journalFromFlags(flags, environment, 'history');
 	const request: HistoryRequest = {
 		address: journal.address,
 		order: 'desc',

@@ -16,6 +16,7 @@ import {
 } from '../security/access-control.js';
 import {resources, type Access, type PolicyAction} from '../security/policy.js';
 import {awsLimits} from '../shadow/limits.js';
+import {discoveryTopic} from '../shadow/discovery.js';
 import {parseShadowTopic} from '../shadow/topics.js';
 import {
 	createSubscriptionCounter,
@@ -165,8 +166,17 @@ export function installBrokerAccess(
 	}
 
 	aedes.authorizeSubscribe = (client, subscription, callback) => {
-		if (subscription.topic.startsWith('$shadow-tui/')) {
+		// Where the service is (discovery.ts) is for every client; the rest of $shadow-tui/ for none.
+		if (
+			subscription.topic.startsWith('$shadow-tui/') &&
+			subscription.topic !== discoveryTopic
+		) {
 			callback(null, null);
+			return;
+		}
+
+		if (subscription.topic === discoveryTopic) {
+			callback(null, subscription);
 			return;
 		}
 
@@ -203,7 +213,10 @@ export function installBrokerAccess(
 
 	const slowReaders = new WeakSet<Client>();
 	aedes.authorizeForward = (client, packet) => {
-		if (!allowed(client, 'iot:Receive', resources.topic(packet.topic)))
+		if (
+			packet.topic !== discoveryTopic &&
+			!allowed(client, 'iot:Receive', resources.topic(packet.topic))
+		)
 			return null;
 		if (unreadBytes(client) > limits.maxQueuedBytesPerClient) {
 			// A client that stops reading is sent nothing more until it catches up.
@@ -270,7 +283,9 @@ export function reservedTopicRefusal(
 }
 
 function isServiceOnlyTopic(topic: string): boolean {
-	if (topic.startsWith('$aws/events/')) return true;
+	// Nobody may say where the service is but the service.
+	if (topic.startsWith('$aws/events/') || topic.startsWith('$shadow-tui/'))
+		return true;
 	const parsed = parseShadowTopic(topic, awsLimits);
 	return parsed.kind !== 'other' && parsed.topic.reply !== undefined;
 }

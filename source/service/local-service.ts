@@ -8,6 +8,7 @@ import type {MqttClient} from 'mqtt';
 import {connectMqtt, type MqttConnection} from '../client/connect-mqtt.js';
 import type {Logger} from '../log/logger.js';
 import {defaultEngineOptions, type EngineOptions} from '../shadow/limits.js';
+import {announcement, discoveryTopic} from '../shadow/discovery.js';
 import {requestTopicFilters} from '../shadow/topics.js';
 import {
 	openPresenceStore,
@@ -215,6 +216,11 @@ export async function startLocalService(
 			});
 		}
 
+		// Where the HTTP API is, for clients of this broker (discovery.ts), retained.
+		await publishAs(discoveryTopic, announcement(http?.url), {
+			qos: 1,
+			retain: true,
+		});
 		const brokerUrl = config.broker?.url ?? embedded?.mqttUrl ?? '';
 		return {
 			mqttUrl: brokerUrl,
@@ -226,6 +232,14 @@ export async function startLocalService(
 			...(embedded ? {broker: embedded} : {}),
 			close: async () => {
 				await service.close();
+				// An external broker would keep announcing a service that is gone.
+				if (external)
+					await external
+						.publishAsync(discoveryTopic, Buffer.alloc(0), {
+							qos: 1,
+							retain: true,
+						})
+						.catch(() => undefined);
 				await alpn?.close();
 				await shutdown(http, embedded, external, store);
 				presence?.close();

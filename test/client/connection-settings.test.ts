@@ -179,3 +179,23 @@ test('the config file is checked', () => {
 		},
 	);
 });
+
+test("a profile's api goes with its broker only: with --broker it would be another service's", () => {
+	const profiles = {
+		lab: {broker: 'mqtt://lab.local:1883', api: 'http://lab.local:8080/'},
+	};
+	const fromProfile = resolveConnection({profile: 'lab'}, profiles);
+	assert.ok(fromProfile.ok);
+	assert.equal(fromProfile.connection.api, 'http://lab.local:8080');
+	const otherBroker = resolveConnection(
+		{profile: 'lab', broker: 'mqtt://127.0.0.1:1883'},
+		profiles,
+	);
+	assert.ok(otherBroker.ok);
+	assert.equal(otherBroker.connection.api, undefined);
+	const bad = resolveConnection(
+		{profile: 'lab'},
+		{lab: {broker: 'mqtt://lab.local:1883', api: 'ftp://x'}},
+	);
+	assert.equal(bad.ok, false);
+});

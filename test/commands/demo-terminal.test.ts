@@ -76,6 +76,8 @@ test('the demo shows its banner until Enter, then the console; q stops it all', 
 	await demo.waitForScreen('the history', "the service's journal");
 	assert.match(demo.screen(), /shadow-tui-demo-app/);
 	demo.keys('Escape');
+	// Esc and q in one read would be Alt-q: wait for the panes first.
+	await demo.waitForScreen('back to the panes', '▸ desired');
 	demo.keys('q');
 	await demo.waitForScreen('the demo to stop', 'exit code 0');
 });

@@ -374,6 +374,6 @@ test('history and diff refuse bad usage in one line (2), and say when there is n
 	oneLine(far);
 	assert.match(
 		far.stderr,
-		/needs the HTTP API of the shadow service: give --api URL/,
+		/reading the journal needs the HTTP API of the shadow service, and the broker at mqtt:\/\/broker\.example:1883 does not say where it is .*: give --api URL/,
 	);
 });
