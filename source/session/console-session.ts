@@ -81,7 +81,12 @@ export type ShownDeletion = {
 	readonly at: number;
 };
 
-export type Notice = {readonly kind: 'info' | 'error'; readonly text: string};
+export type Notice = {
+	readonly kind: 'info' | 'error';
+	readonly text: string;
+	/** Said because the console was offline: stale once it is connected again. */
+	readonly offline?: boolean;
+};
 
 export type DeviceView = {
 	readonly pending: PendingDelta | undefined;
@@ -640,7 +645,11 @@ export function createConsoleSession(
 		try {
 			await track(work);
 		} catch (error: unknown) {
-			notice = {kind: 'error', text: `${what}: ${describeFailure(error)}`};
+			notice = {
+				kind: 'error',
+				text: `${what}: ${describeFailure(error)}`,
+				...(error instanceof ShadowOfflineError ? {offline: true} : {}),
+			};
 			changed();
 		}
 	}
@@ -760,6 +769,7 @@ export function createConsoleSession(
 		notice = {
 			kind: 'error',
 			text: `${what} not updated: ${describeFailure(error)}${conflict ? ' (the shadow changed meanwhile; review it and edit again, or press v to stop sending the version)' : ''}`,
+			...(error instanceof ShadowOfflineError ? {offline: true} : {}),
 		};
 		return false;
 	}
@@ -878,6 +888,12 @@ export function createConsoleSession(
 	const stopStatus = client.onStatus((status) => {
 		// Lifecycle events sent while the console was away are lost: what it knew may be stale.
 		if (status !== 'connected') presence = undefined;
+		// What failed for being offline was not sent; the error itself is over.
+		else if (notice?.offline)
+			notice = {
+				kind: 'info',
+				text: 'connected again; what failed while offline was not sent: do it again',
+			};
 		changed();
 	});
 

@@ -171,6 +171,9 @@ test('presence is unknown while the console is not connected, and not stale afte
 		'the console to lose its connection',
 	);
 	assert.equal(session.getSnapshot().deviceOnline, undefined);
+	// An edit while away fails for that: once connected again the error is over, and says so.
+	assert.equal(await session.update('desired', {x: 1}), false);
+	assert.equal(session.getSnapshot().notice?.offline, true);
 
 	// While the console is away, the device leaves and its will says so.
 	await device.endAsync();
@@ -181,6 +184,10 @@ test('presence is unknown while the console is not connected, and not stale afte
 	);
 	await until(() => session.getSnapshot().shadow?.version === 2, 'the resync');
 	assert.equal(session.getSnapshot().deviceOnline, false);
+	assert.match(
+		session.getSnapshot().notice?.text ?? '',
+		/^connected again; what failed while offline was not sent/,
+	);
 });
 
 test("a named shadow shows the thing's presence, as the classic shadow does", async (t) => {
