@@ -72,7 +72,10 @@ export function resolveConnection(
 	const api = fromFlags ? undefined : profile.api;
 	const apiProblem = api === undefined ? undefined : checkApiUrl(api);
 	if (apiProblem)
-		return {ok: false, error: `profile '${flags.profile ?? ''}': ${apiProblem}`};
+		return {
+			ok: false,
+			error: `profile '${flags.profile ?? ''}': ${apiProblem}`,
+		};
 	const cert = flags.cert ?? profile.cert;
 	const key = flags.key ?? profile.key;
 	const ca = flags.ca ?? profile.ca;
@@ -273,4 +276,3 @@ export function parseProfiles(
 function isLoopbackUrl(url: string): boolean {
 	return isLoopback(new URL(url).hostname);
 }
-

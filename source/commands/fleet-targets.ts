@@ -35,7 +35,11 @@ export async function apiFromFlags(
 
 	const connection = connectionFromFlags(flags, environment);
 	if (connection.api !== undefined) return connection.api;
-	const announced = await discoverApiFromFlags(flags, environment, silentLogger);
+	const announced = await discoverApiFromFlags(
+		flags,
+		environment,
+		silentLogger,
+	);
 	if (announced !== undefined) return announced;
 	throw new UsageError(
 		`${what} needs the HTTP API of the shadow service, and the broker at ${connection.url} does not say where it is (not reachable, another broker, or AWS IoT Core): give --api URL`,
