@@ -232,14 +232,19 @@ export async function startLocalService(
 			...(embedded ? {broker: embedded} : {}),
 			close: async () => {
 				await service.close();
-				// An external broker would keep announcing a service that is gone.
-				if (external)
-					await external
-						.publishAsync(discoveryTopic, Buffer.alloc(0), {
-							qos: 1,
-							retain: true,
-						})
-						.catch(() => undefined);
+				// An external broker would keep announcing a service that is gone; one gone itself is not waited for.
+				if (external?.connected)
+					await Promise.race([
+						external
+							.publishAsync(discoveryTopic, Buffer.alloc(0), {
+								qos: 1,
+								retain: true,
+							})
+							.catch(() => undefined),
+						new Promise((resolve) => {
+							setTimeout(resolve, 1000).unref();
+						}),
+					]);
 				await alpn?.close();
 				await shutdown(http, embedded, external, store);
 				presence?.close();
