@@ -23,7 +23,7 @@ import {
 	principalUriPrefix,
 } from '../security/certificate-identity.js';
 import {loadProfiles} from '../config/profiles.js';
-import {discoverApi} from '../client/discover-api.js';
+import {discoverApi, isAwsIotCore} from '../client/discover-api.js';
 import type {Logger} from '../log/logger.js';
 import {CommandFailure, UsageError} from './command-error.js';
 import {readFileFlag} from './read-file-flag.js';
@@ -106,10 +106,10 @@ export async function discoverApiFromFlags(
 	log: Logger,
 ): Promise<string | undefined> {
 	const connection = connectionFromFlags(flags, environment);
-	if (/\.amazonaws\.com(?::\d+)?$/.test(new URL(connection.url).host))
-		return undefined;
+	if (isAwsIotCore(connection.url)) return undefined;
+	// A client id of its own: taking the command's (a device's thing name) would end its other sessions.
 	const {options} = clientOptionsFromFlags(flags, environment, log, {
-		clientIdPrefix: 'shadow-tui-discover',
+		clientId: generateClientId('shadow-tui-discover'),
 		timeoutMs: 5000,
 	});
 	return discoverApi(options.connection);

@@ -32,9 +32,9 @@ import {UsageError} from './command-error.js';
 import {
 	openClientFromFlags,
 	connectionFromFlags,
-	discoverApiFromFlags,
 	httpCredentialsFromFlags,
 } from './connect-from-flags.js';
+import {discoverApiOn} from '../client/discover-api.js';
 import {checkConsoleFlags} from './console-flags.js';
 import {takeTerminal} from './console-terminal.js';
 import {createExternalEditor} from './external-editor.js';
@@ -187,7 +187,7 @@ export async function runConsole(
 	const api =
 		(flags.api as string | undefined)?.replace(/\/+$/, '') ??
 		connection.api ??
-		(await discoverApiFromFlags(flags, environment, log));
+		(await discoverApiOn(client, connection.url));
 	if (api === undefined)
 		log.info(
 			'no HTTP API known (no --api, and the broker announces none): fleet, named shadow list and journal are off',

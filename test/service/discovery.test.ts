@@ -8,7 +8,12 @@ the default port 8080 instead).
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {connectMqtt} from '../../source/client/connect-mqtt.js';
-import {discoverApi} from '../../source/client/discover-api.js';
+import {
+	discoverApi,
+	discoverApiOn,
+	isAwsIotCore,
+} from '../../source/client/discover-api.js';
+import {connectShadowClient} from '../../source/client/shadow-client.js';
 import {
 	announcedApi,
 	announcement,
@@ -94,4 +99,19 @@ test('an announcement for every address is reached on the broker host; anything 
 	);
 	assert.equal(announced('not json'), undefined);
 	assert.equal(announced(''), undefined);
+});
+
+test('the console asks on its own connection, with its own client id', async (t) => {
+	const service = await startTestService(t);
+	const client = await connectShadowClient({
+		connection: {url: service.mqttUrl, clientId: 'lamp'},
+	});
+	t.after(async () => client.close());
+	assert.equal(await discoverApiOn(client, service.mqttUrl), service.httpUrl);
+	assert.equal(client.status(), 'connected', 'nothing took its client id');
+	assert.equal(
+		isAwsIotCore('mqtts://abc-ats.iot.eu-west-1.amazonaws.com:8883'),
+		true,
+	);
+	assert.equal(isAwsIotCore(service.mqttUrl), false);
 });
