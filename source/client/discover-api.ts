@@ -6,7 +6,6 @@ guessed: the caller says the address is unknown.
 */
 import {announcedApi, discoveryTopic} from '../shadow/discovery.js';
 import {connectMqtt, type MqttConnection} from './connect-mqtt.js';
-import type {ShadowClient} from './shadow-client.js';
 
 /** AWS IoT Core has no such topic, and a `$` topic it does not know may cost the connection: it is not asked. */
 export function isAwsIotCore(brokerUrl: string): boolean {
@@ -48,55 +47,5 @@ export async function discoverApi(
 		return undefined;
 	} finally {
 		await client.endAsync(true).catch(() => undefined);
-	}
-}
-
-/**
-The same, on a shadow client's own connection (the console's): a second
-connection would need a client id of its own, and a device identity may
-only use its thing's, which the console already holds.
-*/
-export async function discoverApiOn(
-	client: ShadowClient,
-	brokerUrl: string,
-	connectWaitMs = 3000,
-): Promise<string | undefined> {
-	if (isAwsIotCore(brokerUrl)) return undefined;
-	if (client.status() !== 'connected') {
-		const connected = await new Promise<boolean>((resolve) => {
-			const timer = setTimeout(() => {
-				stop();
-				resolve(false);
-			}, connectWaitMs);
-			const stop = client.onStatus((status) => {
-				if (status !== 'connected') return;
-				clearTimeout(timer);
-				stop();
-				resolve(true);
-			});
-		});
-		if (!connected) return undefined;
-	}
-
-	let untap: (() => Promise<void>) | undefined;
-	try {
-		return await new Promise<string | undefined>((resolve, reject) => {
-			const timer = setTimeout(() => {
-				resolve(undefined);
-			}, waitMs);
-			client
-				.tap([discoveryTopic], (message) => {
-					if (message.topic !== discoveryTopic || message.sent) return;
-					clearTimeout(timer);
-					resolve(announcedApi(Buffer.from(message.payload), brokerUrl));
-				})
-				.then((stop) => {
-					untap = stop;
-				}, reject);
-		});
-	} catch {
-		return undefined;
-	} finally {
-		await untap?.().catch(() => undefined);
 	}
 }

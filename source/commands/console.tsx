@@ -6,10 +6,7 @@ with one line. While Ink renders nothing else writes to the terminal.
 import {join} from 'node:path';
 import {render} from 'ink';
 import type {FlagValues} from '../command-line/parse-command-line.js';
-import {
-	createNamedShadowLister,
-	type NamedShadowLister,
-} from '../client/named-shadows.js';
+import type {NamedShadowLister} from '../client/named-shadows.js';
 import type {ShadowClient} from '../client/shadow-client.js';
 import type {ApplyPolicy} from '../device-mode/device-runner.js';
 import {createLogger, type Logger, type LogLevel} from '../log/logger.js';
@@ -17,11 +14,8 @@ import {createConsoleSession, type Role} from '../session/console-session.js';
 import {createFleetSession} from '../session/fleet-session.js';
 import {createTrafficSession} from '../session/traffic-session.js';
 import {parseDuration} from '../session/stale-after.js';
-import {createFleetLister, type FleetLister} from '../client/fleet-lister.js';
-import {
-	createHistoryReader,
-	type HistoryReader,
-} from '../client/history-reader.js';
+import type {FleetLister} from '../client/fleet-lister.js';
+import type {HistoryReader} from '../client/history-reader.js';
 import {dataDirectory} from '../config/paths.js';
 import {openSeenJournal} from '../session/seen-journal.js';
 import type {ShadowAddress} from '../shadow/topics.js';
@@ -34,7 +28,7 @@ import {
 	connectionFromFlags,
 	httpCredentialsFromFlags,
 } from './connect-from-flags.js';
-import {discoverApiOn} from '../client/discover-api.js';
+import {apiClients} from '../client/followed-api.js';
 import {checkConsoleFlags} from './console-flags.js';
 import {takeTerminal} from './console-terminal.js';
 import {createExternalEditor} from './external-editor.js';
@@ -183,16 +177,13 @@ export async function runConsole(
 	});
 	// The service may not be up yet: the console waits for it (connecting…) instead of exiting.
 	const client = await openClientFromFlags(flags, environment, log);
-	// Never guessed: --api, the profile's, or what the broker's service announces.
-	const api =
-		(flags.api as string | undefined)?.replace(/\/+$/, '') ??
-		connection.api ??
-		(await discoverApiOn(client, connection.url));
-	if (api === undefined)
-		log.info(
-			'no HTTP API known (no --api, and the broker announces none): fleet, named shadow list and journal are off',
-			{broker: connection.url},
-		);
+	// Never guessed: --api, the profile's, or what the broker's service announces (followed).
+	const api = apiClients(
+		client,
+		connection.url,
+		(flags.api as string | undefined)?.replace(/\/+$/, '') ?? connection.api,
+		credentials,
+	);
 	try {
 		await runConsoleApp({
 			client,
@@ -205,13 +196,9 @@ export async function runConsole(
 			historyLimit: (flags.history as number | undefined) ?? 1000,
 			trafficCapacity: (flags.traffic as number | undefined) ?? 2000,
 			answerTimeoutMs: (flags.answerTimeout as number | undefined) ?? 10_000,
-			...(api
-				? {
-						listNamedShadows: createNamedShadowLister(api, credentials),
-						fleetLister: createFleetLister(api, credentials),
-						journal: createHistoryReader(api, credentials),
-					}
-				: {}),
+			listNamedShadows: api.listNamedShadows,
+			fleetLister: api.fleetLister,
+			journal: api.journal,
 			seenDirectory: join(dataDirectory(environment.env), 'seen-history'),
 			environment,
 			log,
@@ -219,6 +206,7 @@ export async function runConsole(
 			...(staleAfter?.ok ? {staleAfterSeconds: staleAfter.seconds} : {}),
 		});
 	} finally {
+		await api.stop();
 		await client.close();
 		await log.close();
 	}

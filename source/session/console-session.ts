@@ -47,6 +47,7 @@ import {jsonEqual, type JsonObject, type JsonValue} from '../shadow/json.js';
 import type {DeleteAccepted, GetAccepted} from '../shadow/replies.js';
 import type {Sections} from '../shadow/shadow-record.js';
 import type {ShadowAddress} from '../shadow/topics.js';
+import {ApiUnknown} from '../client/followed-api.js';
 import {NoJournal, type HistoryReader} from '../client/history-reader.js';
 import {
 	addToHistory,
@@ -406,6 +407,12 @@ export function createConsoleSession(
 			mergeJournal(versions.reverse(), 'journal');
 		} catch (error: unknown) {
 			if (mine !== generation) return;
+			// No address yet (the service is not up): what was seen here, and the journal later.
+			if (error instanceof ApiUnknown) {
+				await readSeen();
+				return;
+			}
+
 			if (error instanceof NoJournal) {
 				journalState = 'absent';
 				historySource = 'console';
@@ -985,7 +992,10 @@ export function createConsoleSession(
 		refresh: async () => track(load),
 		watchHistory(open) {
 			historyOpen = open;
-			if (open && journalState === 'present') void readJournal(50);
+			if (open && journalState !== 'absent')
+				void readJournal(
+					journalState === 'present' ? 50 : options.historyLimit,
+				);
 		},
 		proposeUndo() {
 			const last = undoStack.at(-1);

@@ -288,14 +288,8 @@ test('a delete by another process shows at once; a console started before the se
 	killTmuxServerAfter(t);
 	const [mqttPort, httpPort] = [await freePort(), await freePort()];
 	const broker = `mqtt://127.0.0.1:${mqttPort}`;
-	const args = [
-		'--thing',
-		'lamp',
-		'--broker',
-		broker,
-		'--api',
-		`http://127.0.0.1:${httpPort}`,
-	];
+	// No --api: the console learns it from the service once that is up.
+	const args = ['--thing', 'lamp', '--broker', broker];
 	openTerminal(t, 'early', cliCommand(args));
 	await waitForScreen(
 		'early',
@@ -342,4 +336,13 @@ test('a delete by another process shows at once; a console started before the se
 	tmux('send-keys', '-t', 'early', 'g');
 	await new Promise((resolve) => setTimeout(resolve, 300));
 	assert.match(screen('early'), /deleted at v1|no shadow/);
+	// The service announced its HTTP API after the console started: the journal is there.
+	tmux('send-keys', '-t', 'early', 'h');
+	const history = await waitForScreen(
+		'early',
+		(text) => text.includes("the service's journal"),
+		'the history from the journal',
+	);
+	assert.match(history, /deleted .* shadow-tui-/);
+	assert.match(history, new RegExp(`http://127\\.0\\.0\\.1:${httpPort}|v1`));
 });

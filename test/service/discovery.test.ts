@@ -8,11 +8,8 @@ the default port 8080 instead).
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {connectMqtt} from '../../source/client/connect-mqtt.js';
-import {
-	discoverApi,
-	discoverApiOn,
-	isAwsIotCore,
-} from '../../source/client/discover-api.js';
+import {discoverApi, isAwsIotCore} from '../../source/client/discover-api.js';
+import {apiClients, ApiUnknown} from '../../source/client/followed-api.js';
 import {connectShadowClient} from '../../source/client/shadow-client.js';
 import {
 	announcedApi,
@@ -101,17 +98,33 @@ test('an announcement for every address is reached on the broker host; anything 
 	assert.equal(announced(''), undefined);
 });
 
-test('the console asks on its own connection, with its own client id', async (t) => {
+test('the console follows the announcement on its own connection; a broker without one gets a clear error', async (t) => {
 	const service = await startTestService(t);
 	const client = await connectShadowClient({
 		connection: {url: service.mqttUrl, clientId: 'lamp'},
 	});
 	t.after(async () => client.close());
-	assert.equal(await discoverApiOn(client, service.mqttUrl), service.httpUrl);
+	const api = apiClients(client, service.mqttUrl, undefined, {});
+	t.after(async () => api.stop());
+	assert.deepEqual(await api.listNamedShadows('lamp'), []);
+	assert.equal(api.journal.url, service.httpUrl);
 	assert.equal(client.status(), 'connected', 'nothing took its client id');
 	assert.equal(
 		isAwsIotCore('mqtts://abc-ats.iot.eu-west-1.amazonaws.com:8883'),
 		true,
 	);
 	assert.equal(isAwsIotCore(service.mqttUrl), false);
+
+	const mosquitto = await startMosquitto(t);
+	const elsewhere = await connectShadowClient({
+		connection: {url: mosquitto.url},
+	});
+	t.after(async () => elsewhere.close());
+	const none = apiClients(elsewhere, mosquitto.url, undefined, {});
+	t.after(async () => none.stop());
+	await assert.rejects(
+		none.fleetLister({}),
+		(error: unknown) =>
+			error instanceof ApiUnknown && /give --api URL/.test(error.message),
+	);
 });
