@@ -3,10 +3,13 @@ Reads a shadow's version journal from the local service's HTTP API (its own
 route, /api/history, beside AWS's). A service without a journal (an older
 shadow-tui, `--history-versions 0`, AWS IoT Core) answers 404: that is
 NoJournal, so that a caller can fall back to what it has seen itself.
-Whatever a page holds that is not a version is skipped, not trusted.
+Whatever a page holds that is not a version is skipped, not trusted; a page
+nested deeper than a shadow can be is refused whole.
 */
 import type {HistoryPage, HistoryVersion} from '../service/journal-route.js';
 import type {ShadowAddress} from '../shadow/topics.js';
+import {deeperThan} from '../shadow/json-shape.js';
+import {awsLimits} from '../shadow/limits.js';
 import {getJson, type HttpCredentials} from './get-json.js';
 
 export type {HistoryPage, HistoryVersion} from '../service/journal-route.js';
@@ -25,6 +28,14 @@ export type HistoryRequest = {
 export class NoJournal extends Error {
 	override readonly name = 'NoJournal';
 }
+
+/** A page no journal of shadows can send: refused before anything walks it. */
+export class HistoryPageError extends Error {
+	override readonly name = 'HistoryPageError';
+}
+
+/** A page, its versions, a version, its metadata mirror and the leaves' timestamps, around a section of maxDepth levels. */
+const deepestPage = awsLimits.maxDepth + 6;
 
 export type HistoryReader = {
 	/** The HTTP API it reads, for messages. */
@@ -66,6 +77,10 @@ export function createHistoryReader(
 			);
 		if (response.status !== 200)
 			throw new Error(`${response.status} ${message}`.trim());
+		if (deeperThan(response.body, deepestPage))
+			throw new HistoryPageError(
+				`the HTTP API at ${httpUrl} sent a version nested deeper than a shadow can be`,
+			);
 		return parseHistoryPage(body);
 	}
 

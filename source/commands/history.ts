@@ -15,6 +15,7 @@ import type {FlagValues} from '../command-line/parse-command-line.js';
 import {quoteValue} from '../client/connection-settings.js';
 import {
 	createHistoryReader,
+	HistoryPageError,
 	NoJournal,
 	type HistoryReader,
 	type HistoryRequest,
@@ -22,7 +23,6 @@ import {
 } from '../client/history-reader.js';
 import {keySeries, parseKeyPath, type KeyPath} from '../session/key-series.js';
 import {parseDuration} from '../session/stale-after.js';
-import {deeperThan} from '../shadow/json-shape.js';
 import type {JsonValue} from '../shadow/json.js';
 import {awsLimits} from '../shadow/limits.js';
 import {checkShadowName, checkThingName} from '../shadow/names.js';
@@ -44,8 +44,6 @@ export type Journal = {
 	read<T>(action: (reader: HistoryReader) => Promise<T>): Promise<T>;
 };
 
-/** A version, its metadata mirror and its leaves' timestamps, around a section of maxDepth levels. */
-const deepestVersion = awsLimits.maxDepth + 4;
 /** How much of a writer's name or a changed value a line shows. */
 const shownChars = 100;
 
@@ -96,15 +94,13 @@ export async function journalFromFlags(
 					throw new CommandFailure(
 						`the service at ${api} keeps no version journal (AWS IoT Core keeps none; \`serve --history-versions 0\` turns it off)`,
 					);
+				if (error instanceof HistoryPageError)
+					throw new CommandFailure(error.message);
 				throw new CommandFailure(
 					`cannot read the journal of ${name} from ${api}: ${error instanceof Error ? error.message : String(error)}`,
 				);
 			}
 
-			if (deeperThan(result, deepestVersion))
-				throw new CommandFailure(
-					`the HTTP API at ${api} sent a version nested deeper than a shadow can be`,
-				);
 			return result;
 		},
 	};

@@ -6,7 +6,10 @@ journal, the versions earlier consoles saw, kept on disk.
 */
 import assert from 'node:assert/strict';
 import {test, type TestContext} from 'node:test';
-import {createHistoryReader} from '../../source/client/history-reader.js';
+import {
+	createHistoryReader,
+	HistoryPageError,
+} from '../../source/client/history-reader.js';
 import {type ShadowClient} from '../../source/client/shadow-client.js';
 import {silentLogger} from '../../source/log/logger.js';
 import {
@@ -259,4 +262,44 @@ test("another service's journal (an HTTP API that is not this broker's) is not s
 		[1],
 		"only this service's version",
 	);
+});
+
+test('a journal page nested 20,000 deep is refused whole: the console says so and goes on', async (t) => {
+	const {createServer} = await import('node:http');
+	let deep = '1';
+	for (let level = 0; level < 20_000; level++) deep = `{"a":${deep}}`;
+	const body = `{"versions":[{"kind":"document","version":1,"timestamp":1,"state":{"desired":${deep}},"metadata":{}}]}`;
+	const hostile = createServer((_request, response) => {
+		response.writeHead(200, {'content-type': 'application/json'});
+		response.end(body);
+	});
+	await new Promise<void>((resolve) => {
+		hostile.listen(0, '127.0.0.1', resolve);
+	});
+	t.after(() => hostile.close());
+	const address = hostile.address();
+	assert.ok(address && typeof address === 'object');
+	const url = `http://127.0.0.1:${address.port}`;
+	await assert.rejects(
+		createHistoryReader(url).page({address: pump}),
+		(error: unknown) =>
+			error instanceof HistoryPageError &&
+			/sent a version nested deeper than a shadow can be/.test(error.message),
+	);
+
+	const service = await startTestService(t);
+	const app = await connect(t, service, 'app');
+	await app.update(pump, {state: {desired: {speed: 1}}});
+	const session = await open(t, await connect(t, service, 'viewer'), {
+		journal: createHistoryReader(url),
+	});
+	await until(
+		() => /nested deeper/.test(session.getSnapshot().notice?.text ?? ''),
+		'the refusal',
+	);
+	assert.deepEqual(
+		session.getSnapshot().history.map((entry) => entry.version),
+		[1],
+	);
+	assert.equal(await session.update('desired', {speed: 2}, 1), true);
 });
