@@ -37,6 +37,7 @@ import {
 	addressKey,
 	formatShadowTopic,
 	parseShadowTopic,
+	shortName,
 	type Operation,
 	type ReplyKind,
 	type ShadowAddress,
@@ -362,7 +363,7 @@ export function createShadowClient(
 				pending.delete(clientToken);
 				reject(
 					new ShadowTimeoutError(
-						`no reply to ${operation} of ${describe(address)} within ${timeoutMs} ms`,
+						`no reply to ${operation} of ${shortName(address)} within ${timeoutMs} ms`,
 					),
 				);
 			}, timeoutMs);
@@ -507,7 +508,7 @@ export function createShadowClient(
 			} catch (error: unknown) {
 				if (!(error instanceof ShadowRejectedError && error.code === 404)) {
 					log?.warn('resync failed', {
-						shadow: describe(address),
+						shadow: shortName(address),
 						error: String(error),
 					});
 					continue;
@@ -707,10 +708,4 @@ function unsendable(
 	}
 
 	return undefined;
-}
-
-function describe(address: ShadowAddress): string {
-	return address.shadowName === ''
-		? address.thingName
-		: `${address.thingName}/${address.shadowName}`;
 }

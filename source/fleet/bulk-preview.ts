@@ -10,7 +10,7 @@ import {ShadowRejectedError} from '../client/shadow-errors.js';
 import type {ShadowClient} from '../client/shadow-client.js';
 import type {UpdatePreview} from '../shadow/preview-update.js';
 import type {UpdateRequest} from '../shadow/request.js';
-import type {ShadowAddress} from '../shadow/topics.js';
+import {shortName, type ShadowAddress} from '../shadow/topics.js';
 
 /** As many gets in flight as a bulk run sends updates. */
 const concurrency = 64;
@@ -61,12 +61,6 @@ export async function previewAll(
 	return results;
 }
 
-function nameOf(address: ShadowAddress): string {
-	return address.shadowName === ''
-		? address.thingName
-		: `${address.thingName}/${address.shadowName}`;
-}
-
 type Tally = {
 	readonly updated: (TargetPreview & {kind: 'preview'})[];
 	readonly refused: (TargetPreview & {kind: 'preview'})[];
@@ -108,12 +102,12 @@ export function bulkPreviewLines(
 		`patch: ${cut(request.state)}`,
 		`${total} shadow${total === 1 ? '' : 's'} match${total === 1 ? 'es' : ''} ${selection}: ${updated.length} would be updated, ${refused.length} would be refused${failed.length > 0 ? `, ${failed.length} could not be read` : ''}`,
 		...refused.flatMap(({address, preview}) => [
-			`✗ ${nameOf(address)} (${at(preview.from)}): would be refused: ${preview.rejection?.code ?? ''} ${preview.rejection?.message ?? ''}`,
+			`✗ ${shortName(address)} (${at(preview.from)}): would be refused: ${preview.rejection?.code ?? ''} ${preview.rejection?.message ?? ''}`,
 			`  ${preview.rejection?.fix ?? ''}`,
 		]),
 		...failed.map(
 			({address, message}) =>
-				`✗ ${nameOf(address)}: could not be read: ${message}`,
+				`✗ ${shortName(address)}: could not be read: ${message}`,
 		),
 		...(sample.length === 0
 			? []
@@ -121,7 +115,7 @@ export function bulkPreviewLines(
 					`deltas (${sample.length === updated.length ? `all ${updated.length}` : `first ${sample.length} of ${updated.length}`} that would be updated):`,
 					...sample.map(
 						({address, preview}) =>
-							`  ${nameOf(address)} (${at(preview.from)}, would be v${preview.to ?? '?'}): ${preview.delta ? cut(preview.delta) : '(none: in sync)'}`,
+							`  ${shortName(address)} (${at(preview.from)}, would be v${preview.to ?? '?'}): ${preview.delta ? cut(preview.delta) : '(none: in sync)'}`,
 					),
 				]),
 	];

@@ -46,7 +46,7 @@ import {newestTimestamp} from '../shadow/metadata.js';
 import {jsonEqual, type JsonObject, type JsonValue} from '../shadow/json.js';
 import type {DeleteAccepted, GetAccepted} from '../shadow/replies.js';
 import type {Sections} from '../shadow/shadow-record.js';
-import type {ShadowAddress} from '../shadow/topics.js';
+import {shortName, type ShadowAddress} from '../shadow/topics.js';
 import {ApiUnknown} from '../client/followed-api.js';
 import {NoJournal, type HistoryReader} from '../client/history-reader.js';
 import {
@@ -628,9 +628,7 @@ export function createConsoleSession(
 	}
 
 	function name(): string {
-		return address.shadowName === ''
-			? address.thingName
-			: `${address.thingName}/${address.shadowName}`;
+		return shortName(address);
 	}
 
 	async function track<T>(work: () => Promise<T>): Promise<T> {

@@ -107,6 +107,13 @@ export function addressKey(address: ShadowAddress): string {
 	return `${address.thingName}\u0000${address.shadowName}`;
 }
 
+/** A shadow in short: `thing` for the classic one, `thing/shadow` for a named one. */
+export function shortName(address: ShadowAddress): string {
+	return address.shadowName === ''
+		? address.thingName
+		: `${address.thingName}/${address.shadowName}`;
+}
+
 /** How a shadow is named in messages: the shadow name, or the thing name for the classic one. */
 export function displayName(address: ShadowAddress): string {
 	return address.shadowName === '' ? address.thingName : address.shadowName;

@@ -15,7 +15,7 @@ import {shapeOf} from '../shadow/json-shape.js';
 import type {ShadowLimits} from '../shadow/limits.js';
 import {mergeSection} from '../shadow/merge-section.js';
 import type {Sections} from '../shadow/shadow-record.js';
-import type {ShadowAddress} from '../shadow/topics.js';
+import {shortName, type ShadowAddress} from '../shadow/topics.js';
 import {offendingPath} from './offending-path.js';
 import type {MessageSource, TrafficMessage} from './traffic-message.js';
 
@@ -74,7 +74,7 @@ export function explainRejection(context: RejectionContext): Explanation {
 		case 401:
 		case 403: {
 			return {
-				summary: `the service refused this identity ${context.request?.operation ?? 'the request'} on ${thing(context.address)}: no policy allows it, or one denies it`,
+				summary: `the service refused this identity ${context.request?.operation ?? 'the request'} on ${shortName(context.address)}: no policy allows it, or one denies it`,
 				fix: "allow iot:GetThingShadow / UpdateThingShadow / DeleteThingShadow on this thing in the identity's policy (locally, the service log names the deciding statement)",
 			};
 		}
@@ -264,12 +264,6 @@ function sectionBytes(
 function listOf(paths: readonly string[]): string {
 	const shown = paths.slice(0, 4).join(', ');
 	return paths.length > 4 ? `${shown} and ${paths.length - 4} more` : shown;
-}
-
-function thing(address: ShadowAddress): string {
-	return address.shadowName === ''
-		? address.thingName
-		: `${address.thingName}/${address.shadowName}`;
 }
 
 function shadowWords(address: ShadowAddress): string {

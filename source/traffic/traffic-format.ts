@@ -4,7 +4,7 @@ one JSON object for JSON Lines (`watch --json`, the inspector's save). The
 same words in both, so a script and a person read the same thing.
 */
 import type {JsonValue} from '../shadow/json.js';
-import type {ShadowAddress} from '../shadow/topics.js';
+import {shortName, type ShadowAddress} from '../shadow/topics.js';
 import type {TrafficEntry} from './traffic-log.js';
 
 /** `12:04:31.207`, local time as a person reads it in a terminal. */
@@ -32,10 +32,7 @@ export function sourceWords(entry: TrafficEntry): string {
 }
 
 export function shadowLabel(address: ShadowAddress | undefined): string {
-	if (!address) return '';
-	return address.shadowName === ''
-		? address.thingName
-		: `${address.thingName}/${address.shadowName}`;
+	return address ? shortName(address) : '';
 }
 
 export function formatBytes(bytes: number): string {

@@ -4,15 +4,10 @@ would be updated and refused, the first refusals with their reason, and a
 sample of the deltas the devices would be told.
 */
 import type {TargetPreview} from '../fleet/bulk-preview.js';
-import type {ShadowAddress} from '../shadow/topics.js';
+import {shortName} from '../shadow/topics.js';
 
 const shownRefusals = 4;
 const shownDeltas = 3;
-
-const nameOf = (address: ShadowAddress) =>
-	address.shadowName === ''
-		? address.thingName
-		: `${address.thingName}/${address.shadowName}`;
 
 export function bulkPreviewDetails(
 	results: readonly TargetPreview[],
@@ -25,7 +20,7 @@ export function bulkPreviewDetails(
 	for (const result of results) {
 		if (result.kind === 'failed') {
 			failed.push(
-				`✗ ${nameOf(result.address)}: could not be read: ${result.message}`,
+				`✗ ${shortName(result.address)}: could not be read: ${result.message}`,
 			);
 			continue;
 		}
@@ -34,7 +29,7 @@ export function bulkPreviewDetails(
 		if (rejection) {
 			// The fix first: it says what to do, and the width cuts the end.
 			refused.push(
-				`✗ ${nameOf(result.address)}: ${rejection.code}: ${rejection.fix} (${rejection.message})`,
+				`✗ ${shortName(result.address)}: ${rejection.code}: ${rejection.fix} (${rejection.message})`,
 			);
 			continue;
 		}
@@ -42,7 +37,7 @@ export function bulkPreviewDetails(
 		updated++;
 		if (deltas.length < shownDeltas)
 			deltas.push(
-				`${nameOf(result.address)} v${result.preview.from} → v${result.preview.to ?? '?'}: delta ${delta ? JSON.stringify(delta) : 'none (in sync)'}`,
+				`${shortName(result.address)} v${result.preview.from} → v${result.preview.to ?? '?'}: delta ${delta ? JSON.stringify(delta) : 'none (in sync)'}`,
 			);
 	}
 
