@@ -6,6 +6,7 @@ import {benchBoundedWalk} from './bounded-walk.bench.js';
 import {benchConsole} from './console.bench.js';
 import {benchEngine} from './engine.bench.js';
 import {benchFleet} from './fleet.bench.js';
+import {benchFleetIndex} from './fleet-index.bench.js';
 import {benchJournal} from './journal.bench.js';
 import {benchSecurity} from './security.bench.js';
 import {benchService} from './service.bench.js';
@@ -18,6 +19,7 @@ const suites: Record<string, () => Promise<string[]> | string[]> = {
 	service: benchService,
 	console: benchConsole,
 	fleet: benchFleet,
+	'fleet-index': benchFleetIndex,
 	security: benchSecurity,
 	traffic: benchTraffic,
 	journal: benchJournal,

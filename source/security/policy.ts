@@ -34,6 +34,10 @@ export const policyActions = [
 	'iot:UpdateThingShadow',
 	'iot:DeleteThingShadow',
 	'iot:ListNamedShadowsForThing',
+	// Fleet Indexing, on index/AWS_Things.
+	'iot:SearchIndex',
+	'iot:GetBucketsAggregation',
+	'iot:GetStatistics',
 ] as const;
 
 export type PolicyAction = (typeof policyActions)[number];
@@ -145,7 +149,13 @@ export function parsePolicy(document: unknown, name = 'policy'): PolicyResult {
 }
 
 /** The resource types that requests here name; AWS has more (jobs, rules, ...), which match nothing here. */
-const checkedResourceTypes = ['client', 'topic', 'topicfilter', 'thing'];
+const checkedResourceTypes = [
+	'client',
+	'topic',
+	'topicfilter',
+	'thing',
+	'index',
+];
 
 /**
 Statements that load but can never match a request here: a resource type
@@ -248,6 +258,7 @@ export const resources = {
 	topic: (topic: string) => `topic/${topic}`,
 	topicFilter: (filter: string) => `topicfilter/${filter}`,
 	thing: (thingName: string) => `thing/${thingName}`,
+	index: (indexName: string) => `index/${indexName}`,
 };
 
 function bindVariables(

@@ -38,6 +38,12 @@ import {
 	type PublishAs,
 } from './http-api.js';
 import {
+	createConnectivityTracker,
+	presencePrefix,
+	presenceTopicFilter,
+} from './connectivity.js';
+import {createSearch} from './fleet-search.js';
+import {
 	createShadowService,
 	type Publish,
 	type ShadowService,
@@ -66,6 +72,8 @@ export type LocalServiceConfig = {
 	readonly brokerLimits?: BrokerLimits;
 	/** The HTTP API's bounds (timeouts, header size, connections). */
 	readonly httpBounds?: HttpBounds;
+	/** The fleet index (default on); off, SearchIndex reads every shadow. */
+	readonly fleetIndex?: boolean;
 	readonly clock?: () => number;
 	readonly log: Logger;
 };
@@ -103,7 +111,16 @@ export async function startLocalService(
 ): Promise<LocalService> {
 	const clock = config.clock ?? epochSeconds;
 	const log = config.log.child('service');
-	const store = openShadowStore(config.dataFile);
+	const store = openShadowStore(config.dataFile, {
+		fleetIndex: config.fleetIndex ?? true,
+	});
+	const connectivity = createConnectivityTracker();
+	const search = createSearch({
+		index: store.fleetIndex,
+		thingsAfter: (after, limit) => store.thingsAfter(after, limit),
+		thingShadows: (thingName) => store.thingShadows(thingName),
+		connectivity,
+	});
 	const policies = config.security?.policies ?? defaultPolicies();
 	const access = createAccessControl({
 		certificates: config.tls?.ca !== undefined,
@@ -162,15 +179,23 @@ export async function startLocalService(
 		});
 		if (external) {
 			external.on('message', (topic, payload) => {
-				service.handleMessage(topic, payload);
+				if (topic.startsWith(presencePrefix))
+					connectivity.observe(topic, payload);
+				else service.handleMessage(topic, payload);
 			});
 			await external.subscribeAsync(requestTopicFilters, {qos: 1});
+			// Mosquitto has no lifecycle events; a broker that bridges AWS's would.
+			await external.subscribeAsync(presenceTopicFilter, {qos: 0});
 		} else if (embedded) {
 			for (const filter of requestTopicFilters) {
 				await embedded.subscribe(filter, (topic, payload, publisher) => {
 					service.handleMessage(topic, payload, publisher);
 				});
 			}
+
+			await embedded.subscribe(presenceTopicFilter, (topic, payload) => {
+				connectivity.observe(topic, payload);
+			});
 		}
 
 		const inside = embedded;
@@ -185,6 +210,7 @@ export async function startLocalService(
 				publish: publishAs,
 				...(embedded ? {webSocket: embedded.acceptWebSocket} : {}),
 				service,
+				search,
 				host: config.host,
 				port: config.httpPort,
 				clock,

@@ -20,6 +20,11 @@ import {
 	type JournalRetention,
 	type JournalWrite,
 } from './journal.js';
+import {
+	fleetIndexSchema,
+	prepareFleetIndex,
+	type FleetIndexReader,
+} from './fleet-index.js';
 
 export type ShadowStore = {
 	readonly path: string;
@@ -60,6 +65,14 @@ export type ShadowStore = {
 	): void;
 	/** Records held in memory now (bounded by cacheSize). */
 	cachedRecords(): number;
+	/** The fleet index, written with every commit (unless it is off). */
+	readonly fleetIndex: FleetIndexReader;
+	/** Things with a live shadow after `after`, ascending. */
+	thingsAfter(after: string, limit: number): string[];
+	/** A thing's live shadows, classic ('') first, then by name. */
+	thingShadows(
+		thingName: string,
+	): {readonly shadowName: string; readonly shadow: LiveShadow}[];
 	close(): void;
 };
 
@@ -71,14 +84,20 @@ type Row = {
 	updated_at: number;
 };
 
-const schemaVersion = 3;
+const schemaVersion = 4;
 
 /** Records kept in memory; SQLite holds all of them, so a miss only costs a read. */
 export const defaultCacheSize = 50_000;
 
+export type ShadowStoreOptions = {
+	readonly cacheSize?: number;
+	/** The fleet index (default on); off, SearchIndex reads every shadow. */
+	readonly fleetIndex?: boolean;
+};
+
 export function openShadowStore(
 	path: string,
-	options: {readonly cacheSize?: number} = {},
+	options: ShadowStoreOptions = {},
 ): ShadowStore {
 	const cacheSize = options.cacheSize ?? defaultCacheSize;
 	if (path !== ':memory:') mkdirSync(dirname(path), {recursive: true});
@@ -110,6 +129,34 @@ export function openShadowStore(
 		"SELECT thing, shadow, kind, version, state, metadata, updated_at FROM shadows WHERE kind = 'live' AND (thing, shadow) > (?, ?) ORDER BY thing, shadow",
 	);
 	const journal = prepareJournal(db);
+	const index = prepareFleetIndex(db, options.fleetIndex ?? true);
+	// Read in chunks: a connection cannot write while a statement still iterates.
+	const liveChunk = db.prepare<
+		[string, string],
+		Row & {thing: string; shadow: string}
+	>(
+		"SELECT thing, shadow, kind, version, state, metadata, updated_at FROM shadows WHERE kind = 'live' AND (thing, shadow) > (?, ?) ORDER BY thing, shadow LIMIT 1000",
+	);
+	const things = db.prepare<[string, number], {thing: string}>(
+		"SELECT DISTINCT thing FROM shadows WHERE thing > ? AND kind = 'live' ORDER BY thing LIMIT ?",
+	);
+	const shadowsOfThing = db.prepare<[string], Row & {shadow: string}>(
+		"SELECT shadow, kind, version, state, metadata, updated_at FROM shadows WHERE thing = ? AND kind = 'live' ORDER BY shadow",
+	);
+	index.open(function* () {
+		let after = {thing: '', shadow: ''};
+		for (;;) {
+			const rows = liveChunk.all(after.thing, after.shadow);
+			if (rows.length === 0) return;
+			for (const row of rows) {
+				const record = fromRow(row);
+				if (record.kind === 'live')
+					yield [{thingName: row.thing, shadowName: row.shadow}, record];
+			}
+
+			after = rows.at(-1) ?? after;
+		}
+	});
 	const addresses = db.prepare<
 		[string, string, number],
 		{thing: string; shadow: string}
@@ -125,6 +172,13 @@ export function openShadowStore(
 			const oldest = cache.keys().next();
 			if (!oldest.done) cache.delete(oldest.value);
 		}
+	};
+
+	// What is committed now: the cache holds it unless it was evicted (then the file does).
+	const committed = (key: string, address: ShadowAddress) => {
+		if (cache.has(key)) return cache.get(key);
+		const row = select.get(address.thingName, address.shadowName);
+		return row ? fromRow(row) : undefined;
 	};
 
 	const writeAll = db.transaction(
@@ -153,7 +207,8 @@ export function openShadowStore(
 				journal.insert(write, json);
 			}
 
-			for (const {address, record} of records.values()) {
+			for (const [key, {address, record}] of records) {
+				index.apply(address, committed(key, address), record);
 				const live = record.kind === 'live';
 				const json = live ? encoded.get(record) : undefined;
 				upsert.run({
@@ -215,6 +270,19 @@ export function openShadowStore(
 				.all(after.thingName, after.shadowName, limit)
 				.map((row) => ({thingName: row.thing, shadowName: row.shadow})),
 		cachedRecords: () => cache.size,
+		fleetIndex: index,
+		thingsAfter: (after, limit) =>
+			things.all(after, limit).map((row) => row.thing),
+		thingShadows(thingName) {
+			const shadows: {shadowName: string; shadow: LiveShadow}[] = [];
+			for (const row of shadowsOfThing.iterate(thingName)) {
+				const record = fromRow(row);
+				if (record.kind === 'live')
+					shadows.push({shadowName: row.shadow, shadow: record});
+			}
+
+			return shadows;
+		},
 		close() {
 			db.close();
 		},
@@ -264,6 +332,8 @@ function migrate(db: Database.Database): void {
 	if (current < 2) db.exec(journalSchema);
 	// Version 3: its index is written once a second, not by every update (journal.ts).
 	else if (current < 3) db.exec(journalFromVersion2);
+	// Version 4: the fleet index, built from the shadows when the store opens (fleet-index.ts).
+	if (current < 4) db.exec(fleetIndexSchema);
 
 	db.pragma(`user_version = ${schemaVersion}`);
 }

@@ -56,6 +56,7 @@ export async function startTestService(
 		brokerLimits?: BrokerLimits;
 		httpBounds?: HttpBounds;
 		retention?: JournalRetention;
+		fleetIndex?: boolean;
 		log?: Logger;
 	} = {},
 ): Promise<LocalService> {
@@ -77,6 +78,9 @@ export async function startTestService(
 		...(options.brokerLimits ? {brokerLimits: options.brokerLimits} : {}),
 		...(options.httpBounds ? {httpBounds: options.httpBounds} : {}),
 		...(options.retention ? {retention: options.retention} : {}),
+		...(options.fleetIndex === undefined
+			? {}
+			: {fleetIndex: options.fleetIndex}),
 	});
 	t.after(async () => service.close());
 	return service;
