@@ -1,6 +1,7 @@
 /*
 One way to open an mqtt.js connection for every part of shadow-tui: TLS files,
-a unique client id, mqtt.js's debug output routed to our logger, and Nagle
+a unique client id, a SigV4-presigned WebSocket URL made afresh for every
+(re)connection, mqtt.js's debug output routed to our logger, and Nagle
 turned off on every (re)connected socket, since mqtt.js never does it and each
 QoS 1 round trip would otherwise wait ~40 ms (stack-notes §6).
 */
@@ -18,6 +19,12 @@ export type MqttConnection = {
 	readonly alpnProtocols?: string[];
 	readonly username?: string;
 	readonly password?: string;
+	/**
+	MQTT over WebSocket with a presigned URL (signed-websocket.ts): called with
+	the URL before every WebSocket mqtt.js opens, so each reconnection carries a
+	fresh signature. Synchronous, as mqtt.js's transformWsUrl is.
+	*/
+	readonly signUrl?: (url: string) => string;
 	readonly will?: IClientOptions['will'];
 	readonly keepalive?: number;
 	/** ms between reconnect attempts; 0 turns reconnecting off. */
@@ -63,6 +70,7 @@ export function openMqtt(connection: MqttConnection, log?: Logger): MqttClient {
 			? {}
 			: {password: connection.password}),
 		...(connection.will ? {will: connection.will} : {}),
+		...(connection.signUrl ? {transformWsUrl: connection.signUrl} : {}),
 	};
 	const client = connect(connection.url, options);
 	client.on('connect', () => {

@@ -2,8 +2,14 @@
 Which broker to talk to and how: command-line flags over a named profile,
 over the default (the local service on 127.0.0.1). Pure: files are named
 here and read by the caller. The description never contains key material.
+
+SigV4 (AWS credentials, not a certificate) is how MQTT goes when --endpoint
+comes without --cert (AWS IoT Core takes signed WebSockets on 443), or when a
+ws:// or wss:// broker comes with --aws-profile or --region; over mqtt:// and
+mqtts:// those only sign the HTTP calls.
 */
 import {isLoopback} from '../security/loopback.js';
+import type {AwsSettings} from './aws-credentials.js';
 
 export type ConnectionSettings = {
 	readonly broker?: string;
@@ -16,6 +22,10 @@ export type ConnectionSettings = {
 	readonly username?: string;
 	/** The service's HTTP API, when its broker does not say (an external broker). */
 	readonly api?: string;
+	/** The AWS profile of the shared config files, for SigV4. */
+	readonly awsProfile?: string;
+	/** The AWS region, for SigV4. */
+	readonly region?: string;
 };
 
 export type Profiles = Readonly<Record<string, ConnectionSettings>>;
@@ -30,6 +40,10 @@ export type ResolvedConnection = {
 	readonly alpnProtocols?: string[];
 	/** The profile's HTTP API, when the profile also gave the broker. */
 	readonly api?: string;
+	/** AWS credentials and region for SigV4, when named or when MQTT is signed (HTTP calls use them too). */
+	readonly aws?: AwsSettings;
+	/** MQTT over WebSocket with a SigV4-presigned URL, with these settings (the same as `aws`). */
+	readonly sigv4?: AwsSettings;
 	/** Safe to show: the URL and the certificate file, never the key. */
 	readonly description: string;
 };
@@ -81,6 +95,18 @@ export function resolveConnection(
 	const ca = flags.ca ?? profile.ca;
 	const clientId = flags.clientId ?? profile.clientId;
 	const username = flags.username ?? profile.username;
+	const awsProfile = flags.awsProfile ?? profile.awsProfile;
+	const region = flags.region ?? profile.region;
+	const awsProblem = checkAwsProfile(awsProfile) ?? checkRegion(region);
+	if (awsProblem) return {ok: false, error: awsProblem};
+	const aws: AwsSettings | undefined =
+		awsProfile === undefined && region === undefined
+			? undefined
+			: {
+					...(awsProfile === undefined ? {} : {profile: awsProfile}),
+					...(region === undefined ? {} : {region}),
+				};
+	let signed = false;
 	if (connectsBy.broker !== undefined && connectsBy.endpoint !== undefined) {
 		return {
 			ok: false,
@@ -97,18 +123,24 @@ export function resolveConnection(
 		const endpoint = parseEndpoint(connectsBy.endpoint);
 		if (!endpoint.ok) return endpoint;
 		const {host, port} = endpoint;
-		if (cert === undefined)
-			return {
-				ok: false,
-				error:
-					'--endpoint needs --cert and --key: AWS IoT Core authenticates devices by certificate',
-			};
-		url = `mqtts://${host}:${port}`;
-		if (port === '443') alpnProtocols = [awsCertificateAlpn];
+		if (cert === undefined) {
+			// No certificate: AWS credentials, on the WebSocket AWS IoT Core serves on 443.
+			const problem = signedEndpointProblem(endpoint);
+			if (problem) return {ok: false, error: problem};
+			url = `wss://${host}:443/mqtt`;
+			signed = true;
+		} else {
+			url = `mqtts://${host}:${port}`;
+			if (port === '443') alpnProtocols = [awsCertificateAlpn];
+		}
 	} else {
 		url = connectsBy.broker ?? defaultBroker;
 		const problem = checkBrokerUrl(url);
 		if (problem) return {ok: false, error: problem};
+		// AWS IoT Core's WebSocket takes SigV4 (or a certificate): sign it unless one is given.
+		signed =
+			/^wss?:/.test(url) &&
+			(aws !== undefined || (cert === undefined && isAwsHostUrl(url)));
 		if (cert !== undefined && !/^(mqtts|wss):/.test(url))
 			return {
 				ok: false,
@@ -139,7 +171,9 @@ export function resolveConnection(
 			...(clientId === undefined ? {} : {clientId}),
 			...(alpnProtocols ? {alpnProtocols} : {}),
 			...(api === undefined ? {} : {api: api.replace(/\/+$/, '')}),
-			description: `${url}${cert === undefined ? '' : ` (certificate ${cert})`}${username === undefined ? '' : ` (user ${username})`}`,
+			...(aws === undefined && !signed ? {} : {aws: aws ?? {}}),
+			...(signed ? {sigv4: aws ?? {}} : {}),
+			description: `${url}${cert === undefined ? '' : ` (certificate ${cert})`}${username === undefined ? '' : ` (user ${username})`}${signed ? ` (SigV4${awsProfile === undefined ? '' : `, AWS profile ${awsProfile}`})` : ''}`,
 		},
 	};
 }
@@ -186,11 +220,37 @@ export function checkApiUrl(text: string): string | undefined {
 	return undefined;
 }
 
-/** --endpoint HOST[:PORT], on AWS IoT Core's ports for certificates. */
-export function parseEndpoint(
-	text: string,
-):
-	| {readonly ok: true; readonly host: string; readonly port: string}
+/** Why an endpoint without a certificate cannot be used: SigV4 WebSockets are on 443 only. */
+export function signedEndpointProblem(endpoint: {
+	readonly host: string;
+	readonly port: string;
+	readonly portGiven: boolean;
+}): string | undefined {
+	if (!endpoint.portGiven || endpoint.port === '443') return undefined;
+	return `--endpoint ${endpoint.host}:${endpoint.port} takes --cert and --key; without a certificate MQTT goes over a SigV4-signed WebSocket on port 443`;
+}
+
+/** Why --region R is no AWS region name (eu-west-1, us-gov-west-1, cn-north-1), or undefined. */
+export function checkRegion(region: string | undefined): string | undefined {
+	if (region === undefined || /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/.test(region))
+		return undefined;
+	return `--region must be an AWS region such as eu-west-1, got ${quoteValue(region)}`;
+}
+
+/** Why --aws-profile NAME cannot name a profile of the AWS config files, or undefined. */
+export function checkAwsProfile(name: string | undefined): string | undefined {
+	if (name === undefined || /^[^\s[\]]+$/.test(name)) return undefined;
+	return `--aws-profile must name a profile of the AWS config files (no spaces or brackets), got ${quoteValue(name)}`;
+}
+
+/** --endpoint HOST[:PORT], on AWS IoT Core's ports: 8883 (the default with a certificate) or 443. */
+export function parseEndpoint(text: string):
+	| {
+			readonly ok: true;
+			readonly host: string;
+			readonly port: string;
+			readonly portGiven: boolean;
+	  }
 	| {readonly ok: false; readonly error: string} {
 	const match = /^([a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::(\d+))?$/.exec(
 		text,
@@ -206,7 +266,12 @@ export function parseEndpoint(
 			ok: false,
 			error: 'AWS IoT Core takes MQTT with certificates on port 8883 or 443',
 		};
-	return {ok: true, host: match[1] ?? '', port};
+	return {
+		ok: true,
+		host: match[1] ?? '',
+		port,
+		portGiven: match[2] !== undefined,
+	};
 }
 
 /** Reads the profiles of a config file's text; unknown keys are refused so that typos show. */
@@ -247,6 +312,8 @@ export function parseProfiles(
 		'ca',
 		'clientId',
 		'username',
+		'awsProfile',
+		'region',
 	]);
 	for (const [name, profile] of Object.entries(
 		profiles as Record<string, unknown>,
@@ -271,6 +338,10 @@ export function parseProfiles(
 	}
 
 	return {ok: true, profiles: profiles as Profiles};
+}
+
+function isAwsHostUrl(url: string): boolean {
+	return /\.amazonaws\.com(?:\.cn)?$/.test(new URL(url).hostname);
 }
 
 function isLoopbackUrl(url: string): boolean {

@@ -98,7 +98,8 @@ const connection: Record<string, FlagSpec> = {
 	endpoint: {
 		type: 'string',
 		value: 'HOST',
-		description: 'AWS IoT Core data endpoint (mqtts, port 8883)',
+		description:
+			'AWS IoT Core data endpoint: mqtts on 8883 with --cert, else MQTT over a SigV4-signed wss://HOST:443/mqtt',
 	},
 	clientId: {
 		type: 'string',
@@ -116,6 +117,18 @@ const connection: Record<string, FlagSpec> = {
 		type: 'string',
 		value: 'NAME',
 		description: 'a saved connection profile',
+	},
+	awsProfile: {
+		type: 'string',
+		value: 'NAME',
+		description:
+			"AWS credentials for SigV4 (HTTP, and MQTT over ws:// or wss://) from this profile of the AWS config files (default: the AWS SDK's chain)",
+	},
+	region: {
+		type: 'string',
+		value: 'R',
+		description:
+			"AWS region for SigV4 (default: AWS_REGION, the AWS profile's, the endpoint's)",
 	},
 	...logging,
 };

@@ -2,6 +2,10 @@
 Flags (and a profile) to a connected shadow client, for every command that
 talks to a broker. Failures are one line: a usage error (exit 2) or a
 connection failure (exit 1) that names the broker, never the key.
+
+With AWS credentials (--aws-profile, --region, or --endpoint without a
+certificate) MQTT over WebSocket is SigV4-signed, and the fleet's HTTP calls
+go through the AWS SDK (controlPlaneFromFlags).
 */
 import type {FlagValues} from '../command-line/parse-command-line.js';
 import {
@@ -24,6 +28,22 @@ import {
 } from '../security/certificate-identity.js';
 import {loadProfiles} from '../config/profiles.js';
 import {discoverApi, isAwsIotCore} from '../client/discover-api.js';
+import {
+	AwsCredentialsError,
+	resolveAwsAccess,
+	type AwsAccess,
+	type SdkLogger,
+} from '../client/aws-credentials.js';
+import {
+	createSdkControlPlane,
+	type SdkControlPlane,
+} from '../client/sdk-control-plane.js';
+import {
+	createSdkDataPlane,
+	type SdkDataPlane,
+	type SdkTls,
+} from '../client/sdk-data-plane.js';
+import {createWebSocketSigner} from '../client/signed-websocket.js';
 import type {Logger} from '../log/logger.js';
 import {CommandFailure, UsageError} from './command-error.js';
 import {readFileFlag} from './read-file-flag.js';
@@ -44,6 +64,8 @@ export function connectionFromFlags(
 		ca: text('ca'),
 		clientId: text('clientId'),
 		username: text('username'),
+		awsProfile: text('awsProfile'),
+		region: text('region'),
 		profile: text('profile'),
 	};
 	const defined = Object.fromEntries(
@@ -61,15 +83,19 @@ type ConnectOptions = {
 	will?: MqttConnection['will'];
 };
 
-/** Everything a connection needs, files read: what cannot work fails here, before anything connects. */
-function clientOptionsFromFlags(
+/**
+Everything a connection needs, files read and AWS credentials resolved: what
+cannot work fails here, before anything connects.
+*/
+async function clientOptionsFromFlags(
 	flags: FlagValues,
 	environment: Environment,
 	log: Logger,
 	options: ConnectOptions,
-): {description: string; options: ShadowClientOptions} {
+): Promise<{description: string; options: ShadowClientOptions}> {
 	const connection = connectionFromFlags(flags, environment);
 	const credentials = credentialsOf(connection, environment);
+	const signUrl = await urlSignerFor(connection, environment, log);
 	return {
 		description: connection.description,
 		options: {
@@ -82,6 +108,7 @@ function clientOptionsFromFlags(
 					generateClientId(options.clientIdPrefix),
 				...(options.will ? {will: options.will} : {}),
 				...credentials,
+				...(signUrl ? {signUrl} : {}),
 				...(connection.alpnProtocols
 					? {alpnProtocols: connection.alpnProtocols}
 					: {}),
@@ -108,7 +135,7 @@ export async function discoverApiFromFlags(
 	const connection = connectionFromFlags(flags, environment);
 	if (isAwsIotCore(connection.url)) return undefined;
 	// A client id of its own: taking the command's (a device's thing name) would end its other sessions.
-	const {options} = clientOptionsFromFlags(flags, environment, log, {
+	const {options} = await clientOptionsFromFlags(flags, environment, log, {
 		clientId: generateClientId('shadow-tui-discover'),
 		timeoutMs: 5000,
 	});
@@ -167,7 +194,7 @@ async function clientFromFlags(
 		client: Parameters<typeof connectShadowClient>[0],
 	) => Promise<ShadowClient>,
 ): Promise<ShadowClient> {
-	const {description, options: clientOptions} = clientOptionsFromFlags(
+	const {description, options: clientOptions} = await clientOptionsFromFlags(
 		flags,
 		environment,
 		log,
@@ -178,6 +205,176 @@ async function clientFromFlags(
 	} catch (error: unknown) {
 		throw connectFailure(description, error);
 	}
+}
+
+/**
+The AWS credentials and region of a connection: the SDK's chain with the
+profile and region it names, read from the command's environment. A profile
+or region that cannot be found is a UsageError (one line, exit 2).
+*/
+export function awsAccessFor(
+	connection: ResolvedConnection,
+	environment: Environment,
+	log?: Logger,
+): AwsAccess {
+	const host = new URL(connection.url).hostname;
+	const resolution = resolveAwsAccess(
+		{
+			...connection.aws,
+			...(isAwsIotCore(connection.url) ? {endpointHost: host} : {}),
+		},
+		environment.env,
+		log ? sdkLogger(log) : undefined,
+	);
+	if (!resolution.ok) throw new UsageError(resolution.error);
+	return resolution.access;
+}
+
+/** The presigning hook of a SigV4 connection, its first credentials resolved; undefined for others. */
+async function urlSignerFor(
+	connection: ResolvedConnection,
+	environment: Environment,
+	log: Logger,
+): Promise<((url: string) => string) | undefined> {
+	if (connection.sigv4 === undefined) return undefined;
+	const access = awsAccessFor(connection, environment, log);
+	const signer = createWebSocketSigner({
+		credentials: access.credentials,
+		region: access.region,
+		onRefreshError(error) {
+			log.warn('AWS credentials not refreshed', {
+				error: error instanceof Error ? error.message : String(error),
+			});
+		},
+	});
+	try {
+		await signer.ready();
+	} catch (error: unknown) {
+		if (error instanceof AwsCredentialsError)
+			throw new CommandFailure(error.message);
+		throw error;
+	}
+
+	return signer.sign;
+}
+
+/**
+Whether the fleet's HTTP calls (SearchIndex, GetBucketsAggregation,
+ListNamedShadowsForThing) go through the AWS SDK with SigV4: when AWS
+credentials are named or MQTT is signed, and always against AWS IoT Core,
+which takes nothing else.
+*/
+export function wantsSigv4Http(connection: ResolvedConnection): boolean {
+	return connection.aws !== undefined || isAwsIotCore(connection.url);
+}
+
+/**
+The SDK control plane for a resolved connection (the console builds it from
+the connection it already has): against the local service at `api`, or AWS
+IoT Core when the broker is AWS's; undefined when the connection does not
+ask for SigV4, or when it is not AWS and no API is known (the caller's
+plain-HTTP path says so in one line).
+*/
+export function controlPlaneFor(
+	connection: ResolvedConnection,
+	environment: Environment,
+	api: string | undefined,
+	log?: Logger,
+): SdkControlPlane | undefined {
+	if (!wantsSigv4Http(connection)) return undefined;
+	const aws = isAwsIotCore(connection.url);
+	if (api === undefined && !aws) return undefined;
+	return createSdkControlPlane({
+		access: awsAccessFor(connection, environment, log),
+		tls: sdkTls(connection, environment),
+		target:
+			api === undefined
+				? {kind: 'aws', dataEndpoint: new URL(connection.url).hostname}
+				: {kind: 'service', api: api.replace(/\/+$/, '')},
+	});
+}
+
+/** controlPlaneFor the flags' connection (close it when done); undefined: the plain-HTTP transport serves. */
+export function controlPlaneFromFlags(
+	flags: FlagValues,
+	environment: Environment,
+	api: string | undefined,
+): SdkControlPlane | undefined {
+	return controlPlaneFor(
+		connectionFromFlags(flags, environment),
+		environment,
+		api,
+	);
+}
+
+/**
+GetThingShadow, UpdateThingShadow and DeleteThingShadow over SigV4 HTTP
+(client/sdk-data-plane.ts) for the same connections as controlPlaneFor: the
+local service's API, or AWS IoT Core's data endpoint (the broker's host).
+*/
+export function dataPlaneFor(
+	connection: ResolvedConnection,
+	environment: Environment,
+	api: string | undefined,
+	log?: Logger,
+): SdkDataPlane | undefined {
+	if (!wantsSigv4Http(connection)) return undefined;
+	const aws = isAwsIotCore(connection.url);
+	if (api === undefined && !aws) return undefined;
+	const endpoint =
+		api === undefined
+			? `https://${new URL(connection.url).hostname}`
+			: api.replace(/\/+$/, '');
+	return createSdkDataPlane({
+		access: awsAccessFor(connection, environment, log),
+		tls: sdkTls(connection, environment),
+		endpoint,
+		describe: aws && api === undefined ? endpoint : `${endpoint} (SigV4)`,
+	});
+}
+
+/** dataPlaneFor the flags' connection (close it when done); undefined: MQTT or plain HTTP serves. */
+export function dataPlaneFromFlags(
+	flags: FlagValues,
+	environment: Environment,
+	api: string | undefined,
+): SdkDataPlane | undefined {
+	return dataPlaneFor(
+		connectionFromFlags(flags, environment),
+		environment,
+		api,
+	);
+}
+
+/** The connection's CA and client certificate, for an https:// API. */
+function sdkTls(
+	connection: ResolvedConnection,
+	environment: Environment,
+): SdkTls {
+	const files = credentialsOf(connection, environment);
+	return {
+		...(files.ca ? {ca: files.ca} : {}),
+		...(files.cert ? {cert: files.cert} : {}),
+		...(files.key ? {key: files.key} : {}),
+	};
+}
+
+function sdkLogger(log: Logger): SdkLogger {
+	const text = (content: unknown[]) => content.map(String).join(' ');
+	return {
+		debug(...content) {
+			log.debug('aws sdk', {detail: text(content)});
+		},
+		info(...content) {
+			log.debug('aws sdk', {detail: text(content)});
+		},
+		warn(...content) {
+			log.warn('aws sdk', {detail: text(content)});
+		},
+		error(...content) {
+			log.error('aws sdk', {detail: text(content)});
+		},
+	};
 }
 
 /** The password never comes from a flag: flags show in `ps` and shell history. */

@@ -1,16 +1,20 @@
 /*
 The console's flags checked before anything opens: a thing or shadow name
 AWS would refuse (§10.1, names.ts), a broker, endpoint or API address that
-cannot be connected to, a --stale-after that is no duration. Pure (flags in, a UsageError out), so it runs before
+cannot be connected to, an AWS region or profile name that cannot be one, a
+--stale-after that is no duration. Pure (flags in, a UsageError out), so it runs before
 the terminal is looked at and a script gets exit code 2 and one line whether
 or not a terminal is attached.
 */
 import type {FlagValues} from '../command-line/parse-command-line.js';
 import {
 	checkApiUrl,
+	checkAwsProfile,
 	checkBrokerUrl,
+	checkRegion,
 	parseEndpoint,
 	quoteValue,
+	signedEndpointProblem,
 } from '../client/connection-settings.js';
 import {awsLimits} from '../shadow/limits.js';
 import {checkShadowName, checkThingName} from '../shadow/names.js';
@@ -55,6 +59,11 @@ export function consoleFlagProblem(flags: FlagValues): string | undefined {
 	if (endpoint !== undefined) {
 		const parsed = parseEndpoint(endpoint);
 		if (!parsed.ok) return parsed.error;
+		// A profile may hold the certificate.
+		if (text('cert') === undefined && text('profile') === undefined) {
+			const signedProblem = signedEndpointProblem(parsed);
+			if (signedProblem) return signedProblem;
+		}
 	}
 
 	const api = text('api');
@@ -62,6 +71,10 @@ export function consoleFlagProblem(flags: FlagValues): string | undefined {
 		const apiProblem = checkApiUrl(api);
 		if (apiProblem) return apiProblem;
 	}
+
+	const awsProblem =
+		checkAwsProfile(text('awsProfile')) ?? checkRegion(text('region'));
+	if (awsProblem) return awsProblem;
 
 	const staleAfter = text('staleAfter');
 	if (staleAfter !== undefined) {

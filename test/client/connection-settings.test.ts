@@ -46,13 +46,10 @@ test('--endpoint means AWS IoT Core: mqtts on 8883, or 443 with the ALPN protoco
 	);
 	assert.ok(on443.ok);
 	assert.deepEqual(on443.connection.alpnProtocols, ['x-amzn-mqtt-ca']);
-	assert.deepEqual(
-		resolveConnection({endpoint: 'abc-ats.iot.us-east-1.amazonaws.com'}, {}),
-		{
-			ok: false,
-			error:
-				'--endpoint needs --cert and --key: AWS IoT Core authenticates devices by certificate',
-		},
+	// Without a certificate: SigV4 over AWS IoT Core's WebSocket (the tests below).
+	assert.equal(
+		resolveConnection({endpoint: 'abc-ats.iot.us-east-1.amazonaws.com'}, {}).ok,
+		true,
 	);
 	assert.equal(
 		resolveConnection({...base, endpoint: 'abc:1883'}, {}).ok,
@@ -198,4 +195,115 @@ test("a profile's api goes with its broker only: with --broker it would be anoth
 		{lab: {broker: 'mqtt://lab.local:1883', api: 'ftp://x'}},
 	);
 	assert.equal(bad.ok, false);
+});
+
+test('--endpoint without a certificate: MQTT over a SigV4-signed WebSocket on 443', () => {
+	const endpoint = 'abc-ats.iot.eu-west-1.amazonaws.com';
+	assert.deepEqual(resolveConnection({endpoint}, {}), {
+		ok: true,
+		connection: {
+			url: `wss://${endpoint}:443/mqtt`,
+			aws: {},
+			sigv4: {},
+			description: `wss://${endpoint}:443/mqtt (SigV4)`,
+		},
+	});
+	const withProfile = resolveConnection(
+		{endpoint: `${endpoint}:443`, awsProfile: 'dev', region: 'eu-west-1'},
+		{},
+	);
+	assert.ok(withProfile.ok);
+	assert.deepEqual(withProfile.connection.sigv4, {
+		profile: 'dev',
+		region: 'eu-west-1',
+	});
+	assert.equal(
+		withProfile.connection.description,
+		`wss://${endpoint}:443/mqtt (SigV4, AWS profile dev)`,
+	);
+	assert.deepEqual(resolveConnection({endpoint: `${endpoint}:8883`}, {}), {
+		ok: false,
+		error: `--endpoint ${endpoint}:8883 takes --cert and --key; without a certificate MQTT goes over a SigV4-signed WebSocket on port 443`,
+	});
+	// With a certificate it stays mutual TLS; the AWS profile then signs HTTP only.
+	const certificate = resolveConnection(
+		{endpoint, cert: 'c.pem', key: 'k.pem', awsProfile: 'dev'},
+		{},
+	);
+	assert.ok(certificate.ok);
+	assert.equal(certificate.connection.url, `mqtts://${endpoint}:8883`);
+	assert.equal(certificate.connection.sigv4, undefined);
+	assert.deepEqual(certificate.connection.aws, {profile: 'dev'});
+});
+
+test('a ws:// or wss:// broker with --aws-profile or --region is signed; mqtt:// keeps them for HTTP', () => {
+	const local = resolveConnection(
+		{broker: 'ws://127.0.0.1:8080/mqtt', awsProfile: 'dev'},
+		{},
+	);
+	assert.ok(local.ok);
+	assert.deepEqual(local.connection.sigv4, {profile: 'dev'});
+	const byRegion = resolveConnection(
+		{broker: 'wss://lab.local/mqtt', region: 'us-east-1'},
+		{},
+	);
+	assert.ok(byRegion.ok);
+	assert.deepEqual(byRegion.connection.sigv4, {region: 'us-east-1'});
+	const tcp = resolveConnection(
+		{broker: 'mqtt://127.0.0.1:1883', awsProfile: 'dev'},
+		{},
+	);
+	assert.ok(tcp.ok);
+	assert.equal(tcp.connection.sigv4, undefined);
+	assert.deepEqual(tcp.connection.aws, {profile: 'dev'});
+	// AWS IoT Core's WebSocket takes SigV4: signed even without AWS flags, unless a certificate is given.
+	const aws = resolveConnection(
+		{broker: 'wss://abc-ats.iot.eu-west-1.amazonaws.com/mqtt'},
+		{},
+	);
+	assert.ok(aws.ok);
+	assert.deepEqual(aws.connection.sigv4, {});
+	const plain = resolveConnection({broker: 'ws://127.0.0.1:8080/mqtt'}, {});
+	assert.ok(plain.ok);
+	assert.equal(plain.connection.sigv4, undefined);
+	assert.equal(plain.connection.aws, undefined);
+});
+
+test('awsProfile and region in a saved profile; flags override them; bad names are refused', () => {
+	const saved = parseProfiles(
+		JSON.stringify({
+			profiles: {
+				cloud: {
+					endpoint: 'abc-ats.iot.eu-west-1.amazonaws.com',
+					awsProfile: 'dev',
+					region: 'eu-west-1',
+				},
+			},
+		}),
+		'config.json',
+	);
+	assert.ok(saved.ok);
+	const cloud = resolveConnection({profile: 'cloud'}, saved.profiles);
+	assert.ok(cloud.ok);
+	assert.deepEqual(cloud.connection.sigv4, {
+		profile: 'dev',
+		region: 'eu-west-1',
+	});
+	const overridden = resolveConnection(
+		{profile: 'cloud', awsProfile: 'ops'},
+		saved.profiles,
+	);
+	assert.ok(overridden.ok);
+	assert.deepEqual(overridden.connection.sigv4, {
+		profile: 'ops',
+		region: 'eu-west-1',
+	});
+	assert.deepEqual(
+		resolveConnection({broker: 'ws://127.0.0.1/mqtt', region: 'Europe'}, {}),
+		{
+			ok: false,
+			error: '--region must be an AWS region such as eu-west-1, got "Europe"',
+		},
+	);
+	assert.equal(resolveConnection({awsProfile: 'my profile'}, {}).ok, false);
 });
