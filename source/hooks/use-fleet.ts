@@ -1,5 +1,6 @@
 import {useSyncExternalStore} from 'react';
 import type {FleetSession, FleetSnapshot} from '../session/fleet-session.js';
+import {defaultSort, visibleColumns} from '../session/fleet-sort.js';
 
 const empty: FleetSnapshot = {
 	shadows: [],
@@ -9,6 +10,11 @@ const empty: FleetSnapshot = {
 	loading: false,
 	error: undefined,
 	bulk: undefined,
+	sort: defaultSort,
+	columns: visibleColumns({named: false}),
+	scope: 'every',
+	cursor: 0,
+	aggregation: undefined,
 };
 const noSubscription = () => () => undefined;
 const emptySnapshot = () => empty;

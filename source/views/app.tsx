@@ -243,11 +243,13 @@ export function App({
 				? snapshot.device?.pending !== undefined
 				: binding.action === 'fleet'
 					? fleet !== undefined
-					: binding.action === 'traffic'
-						? traffic !== undefined
-						: binding.action === 'edit-desired'
-							? snapshot.role === 'device'
-							: true,
+					: binding.action === 'counts'
+						? fleet?.canCount === true
+						: binding.action === 'traffic'
+							? traffic !== undefined
+							: binding.action === 'edit-desired'
+								? snapshot.role === 'device'
+								: true,
 		words: (binding) =>
 			binding.action === 'edit-own'
 				? `edit ${snapshot.role === 'app' ? 'desired' : 'reported'}`
@@ -301,7 +303,6 @@ function modeBody(
 			<FleetView
 				{...(view.now ? {now: view.now} : {})}
 				fleet={view.fleetSnapshot}
-				cursor={'cursor' in shown ? shown.cursor : 0}
 				width={columns}
 				height={bodyHeight}
 			/>

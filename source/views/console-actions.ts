@@ -5,10 +5,10 @@ values), so a burst of keys acts on the state the previous key left.
 */
 import {
 	confirmActions,
-	fleetActions,
 	helpActions,
 	messageActions,
 } from './actions/browse-actions.js';
+import {fleetActions, fleetCountActions} from './actions/fleet-actions.js';
 import {historyActions} from './actions/history-actions.js';
 import type {ActionControls} from './actions/controls.js';
 import {panesActions} from './actions/panes-actions.js';
@@ -61,6 +61,10 @@ export function actionsOf(mode: Mode, controls: ActionControls): ModeActions {
 
 		case 'fleet': {
 			return fleetActions(controls);
+		}
+
+		case 'fleet-count': {
+			return fleetCountActions(controls);
 		}
 
 		case 'confirm': {

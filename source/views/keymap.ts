@@ -16,6 +16,7 @@ export type ModeKind =
 	| 'fleet'
 	| 'fleet-filter'
 	| 'fleet-edit'
+	| 'fleet-count'
 	| 'traffic'
 	| 'traffic-detail'
 	| 'traffic-filter'
@@ -231,6 +232,14 @@ export const keymap: Readonly<Record<ModeKind, ModeKeys>> = {
 		bindings: promptKeys,
 	},
 	'fleet-edit': {title: 'fleet edit (e)', prompt: true, bindings: promptKeys},
+	'fleet-count': {
+		title: 'fleet counts (c): a field, such as shadow.reported.model',
+		prompt: true,
+		bindings: promptKeysSaying(
+			'count per value of this field (empty: no counts)',
+			'cancel, the counts stay as they were',
+		),
+	},
 	help: {
 		title: 'help',
 		bindings: [
@@ -325,35 +334,72 @@ export const keymap: Readonly<Record<ModeKind, ModeKeys>> = {
 		title: 'fleet (f)',
 		bindings: [
 			help,
-			{keys: ['Space'], action: 'toggle', words: 'select / unselect', bar: 1},
+			{
+				keys: ['Space'],
+				action: 'toggle',
+				words: 'select: this shadow, or unselect it',
+				bar: 1,
+			},
 			{
 				keys: ['a'],
 				action: 'select-shown',
-				words: 'select every shown thing',
+				words: 'all: select every shown shadow',
 				bar: 2,
 			},
-			{keys: ['n'], action: 'select-none', words: 'select none', bar: 3},
+			{keys: ['n'], action: 'select-none', words: 'none: select none', bar: 3},
 			{
 				keys: ['/'],
 				action: 'filter',
-				words: 'filter: a name as you type, or a query (Enter)',
+				words:
+					'filter: a name as you type, or a fleet query (Enter) such as shadow.reported.model:coffee-x AND shadow.desired.tempLimit>90',
 				bar: 4,
+			},
+			{
+				keys: ['s'],
+				action: 'sort',
+				words:
+					'sort: by the next column (its title shows ↑ ascending or ↓ descending)',
+				bar: 4.5,
+			},
+			{keys: ['S'], action: 'reverse', words: 'sort the other way'},
+			{
+				keys: ['c'],
+				action: 'counts',
+				words:
+					'counts: how many things per value of a field, above the table (an empty field hides them)',
+				bar: 4.7,
+			},
+			{
+				keys: ['N'],
+				action: 'named',
+				words: 'named shadows: every shadow, or classic shadows only',
 			},
 			{
 				keys: ['e'],
 				action: 'edit',
-				words: 'edit desired of the selected shown things (asks first)',
+				words: 'edit: desired of the selected shown shadows (asks first)',
 				bar: 5,
 			},
 			{keys: ['R'], action: 'retry', words: 'retry the failed', bar: 7},
-			{keys: ['m'], action: 'message', words: 'the last message in full'},
+			{
+				keys: ['m'],
+				action: 'message',
+				words: 'the last message (or the fleet error) in full',
+			},
 			{keys: ['g'], action: 'reload', words: 'list again'},
-			{keys: ['Enter'], action: 'open', words: 'open the thing', bar: 6},
+			{
+				keys: ['Enter'],
+				action: 'open',
+				words: 'open: the shadow in the panes',
+				bar: 6,
+			},
 			{keys: ['Up', 'k'], action: 'up', words: 'move up'},
 			{keys: ['Down', 'j'], action: 'down', words: 'move down'},
 			{keys: ['PgUp'], action: 'page-up', words: 'a page up'},
 			{keys: ['PgDn'], action: 'page-down', words: 'a page down'},
-			{keys: ['Esc'], action: 'back', words: 'back to the panes', bar: 8},
+			{keys: ['Home'], action: 'first', words: 'the first row'},
+			{keys: ['End'], action: 'last', words: 'the last row'},
+			{keys: ['Esc'], action: 'back', words: 'back: to the panes', bar: 8},
 			quit,
 			interrupt,
 		],

@@ -17,6 +17,7 @@ export function footerRows(mode: Mode, width: number): number {
 		case 'thing':
 		case 'fleet-filter':
 		case 'fleet-edit':
+		case 'fleet-count':
 		case 'traffic-filter':
 		case 'traffic-save': {
 			return 1 + errorRows(mode, width);
@@ -51,7 +52,8 @@ const placeholders = {
 	both: 'desired.lights = "on", reported.lights = "on"',
 	thing: 'thing name',
 	shadow: 'name (empty: classic)',
-	filter: 'name (coffee) or query (reported.model = "coffee-x")',
+	filter: 'name (coffee) or query (shadow.reported.model:coffee-x)',
+	count: 'a field, such as shadow.reported.model',
 	fleet: 'tempLimit = 90',
 	traffic: 'kind:rejected  token:abc  lights',
 } as const;
@@ -102,6 +104,18 @@ export function ModeFooter({
 					label="filter"
 					line={mode.line}
 					placeholder={placeholders.filter}
+					error={undefined}
+				/>
+			);
+		}
+
+		case 'fleet-count': {
+			return (
+				<PromptLine
+					width={width}
+					label="count by"
+					line={mode.line}
+					placeholder={placeholders.count}
 					error={undefined}
 				/>
 			);

@@ -7,6 +7,7 @@ import type {Section} from '../session/console-session.js';
 import type {ProposedWrite} from '../session/write-preview.js';
 import type {JsonObject} from '../shadow/json.js';
 import type {Sections} from '../shadow/shadow-record.js';
+import type {FleetCountMode} from './actions/fleet-actions.js';
 import type {HelpState} from './help-overlay.js';
 import type {LineState} from './line-edit.js';
 
@@ -64,6 +65,7 @@ export type Mode =
 			readonly line: LineState;
 			readonly error?: string;
 	  }
+	| FleetCountMode
 	| {
 			readonly kind: 'traffic';
 			/** The selected message's seq; undefined follows the newest. */
@@ -116,6 +118,7 @@ export function isFleetMode(mode: Mode): boolean {
 		mode.kind === 'fleet' ||
 		mode.kind === 'fleet-filter' ||
 		mode.kind === 'fleet-edit' ||
+		mode.kind === 'fleet-count' ||
 		((mode.kind === 'confirm' || mode.kind === 'message') &&
 			isFleetMode(mode.back))
 	);

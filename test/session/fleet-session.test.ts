@@ -1,6 +1,7 @@
 /*
 The fleet session against the real local service: natural order, and a bulk
-edit that reaches the selected things the filter shows, and no other.
+edit that reaches the selected shadows the filter shows, named ones by their
+name, and no other. (Sorting, queries and counts: fleet-table.test.ts.)
 */
 import assert from 'node:assert/strict';
 import {test, type TestContext} from 'node:test';
@@ -11,7 +12,6 @@ import {
 } from '../../source/client/shadow-client.js';
 import {createFleetSession} from '../../source/session/fleet-session.js';
 import {startTestService} from '../helpers/service.js';
-import {until} from '../helpers/wait.js';
 
 const brewers = Array.from({length: 12}, (_, index) => `brewer-${index + 1}`);
 
@@ -58,6 +58,7 @@ test('a bulk edit goes to the selected things the filter shows, and to no other'
 	assert.deepEqual(targets, {
 		count: 4,
 		thingNames: ['brewer-1', 'brewer-10', 'brewer-11', 'brewer-12'],
+		names: ['brewer-1', 'brewer-10', 'brewer-11', 'brewer-12'],
 		addresses: ['brewer-1', 'brewer-10', 'brewer-11', 'brewer-12'].map(
 			(thingName) => ({thingName, shadowName: ''}),
 		),
@@ -94,38 +95,34 @@ test('the targets the user confirmed are the ones sent to, though the filter cha
 	assert.equal(await desiredOf(client, 'brewer-1'), undefined);
 });
 
-test('with a query, the targets are what the service answered; with nothing selected nothing is sent', async (t) => {
+test('a named shadow is a row of its own: a bulk edit goes to it, not to its thing’s classic shadow; nothing selected sends nothing', async (t) => {
 	const {client, fleet} = await fleetOf(t);
-	fleet.setFilter('reported.model = "old"');
-	await fleet.submitFilter();
-	await until(
-		() => fleet.getSnapshot().shown.length === 1,
-		'the answer to the query',
-	);
-	assert.deepEqual(fleet.bulkTargets(), {
-		count: 0,
-		thingNames: [],
-		addresses: [],
-		filter: 'reported.model = "old"',
-		hiddenSelected: 0,
-	});
+	const firmware = {thingName: 'brewer-3', shadowName: 'firmware'};
+	await client.update(firmware, {state: {reported: {version: '1.0'}}});
+	await fleet.load();
 	await fleet.bulkUpdate({tempLimit: 1});
 	assert.equal(
 		fleet.getSnapshot().error,
 		'no shown thing is selected (space selects, a selects all shown)',
 	);
 	assert.equal(fleet.getSnapshot().bulk, undefined);
+
+	fleet.setFilter('brewer-3');
+	assert.deepEqual(
+		fleet.getSnapshot().shown.map(({shadowName}) => shadowName),
+		['', 'firmware'],
+	);
+	fleet.toggle(fleet.getSnapshot().shown[1]!);
+	assert.deepEqual(fleet.bulkTargets().addresses, [firmware]);
+	assert.deepEqual(fleet.bulkTargets().names, ['brewer-3/firmware']);
+	await fleet.bulkUpdate({channel: 'beta'});
+	assert.deepEqual((await client.get(firmware)).state.desired, {
+		channel: 'beta',
+	});
 	assert.equal(await desiredOf(client, 'brewer-3'), undefined);
 
-	fleet.selectShown();
-	// A name typed over the query's answer narrows it further.
-	fleet.setFilter('brewer');
-	assert.deepEqual(fleet.bulkTargets().thingNames, ['brewer-3']);
-	assert.equal(
-		fleet.bulkTargets().filter,
-		'reported.model = "old", then brewer',
-	);
-	await fleet.bulkUpdate({tempLimit: 85});
-	assert.deepEqual(await desiredOf(client, 'brewer-3'), {tempLimit: 85});
-	assert.equal(await desiredOf(client, 'brewer-4'), undefined);
+	// Classic shadows only: the named one is hidden, so it is not sent to.
+	await fleet.setScope('classic');
+	assert.deepEqual(fleet.bulkTargets().addresses, []);
+	assert.equal(fleet.bulkTargets().hiddenSelected, 1);
 });

@@ -202,8 +202,8 @@ test('the table at 80 columns: columns under their titles, natural order, long n
 		const titles = lines.find((line) => line.includes('THING')) ?? '';
 		assert.match(
 			titles,
-			/^ {5}THING +VER ONLINE DELTA REPORTED CHANGED +RESULT$/,
-			'the titles on one line',
+			/^ {5}THING↑ +VER ONLINE DELTA REPORTED CHANGED RESULT$/,
+			'the titles on one line, sorted by thing',
 		);
 		const rows = lines.filter((line) => /\[[ x]\] /.test(line));
 		assert.equal(rows.length, names.length, frame);

@@ -1,13 +1,12 @@
 /*
-The actions of the views one moves through: help (scroll, search), the
-fleet table, and a question.
+The actions of the views one moves through: help (scroll, search), and a
+question (the fleet table's are in fleet-actions.ts).
 */
 import type {ModeActions} from '../console-keys.js';
 import {helpPageRows, helpRows} from '../help-overlay.js';
-import {emptyLine, lineAt} from '../line-edit.js';
+import {emptyLine} from '../line-edit.js';
 
 import {openHelp, type ActionControls} from './controls.js';
-import {showMessage} from './panes-actions.js';
 
 export function helpActions(controls: ActionControls): ModeActions {
 	const {setMode} = controls;
@@ -70,79 +69,6 @@ export function helpActions(controls: ActionControls): ModeActions {
 			if (mode?.searching || (mode && mode.search.value !== ''))
 				setMode({...mode, searching: false, search: emptyLine, scroll: 0});
 			else controls.quit();
-		},
-		quit: controls.quit,
-	};
-}
-
-export function fleetActions(controls: ActionControls): ModeActions {
-	const {setMode, fleet} = controls;
-	const cursor = () => {
-		const mode = controls.mode();
-		return mode.kind === 'fleet' ? mode.cursor : 0;
-	};
-
-	const shown = () => controls.fleetSnapshot()?.shown ?? [];
-	const move = (to: number) => {
-		setMode({
-			kind: 'fleet',
-			cursor: Math.max(0, Math.min(shown().length - 1, to)),
-		});
-	};
-
-	const page = () => Math.max(1, controls.bodyHeight() - 3);
-	return {
-		help: () => {
-			openHelp(controls);
-		},
-		toggle: () => {
-			const shadow = shown()[cursor()];
-			if (shadow) fleet?.toggle(shadow);
-		},
-		'select-shown': () => {
-			fleet?.selectShown();
-		},
-		'select-none': () => {
-			fleet?.selectNone();
-		},
-		filter: () => {
-			setMode({
-				kind: 'fleet-filter',
-				cursor: 0,
-				line: lineAt(controls.fleetSnapshot()?.filter ?? ''),
-			});
-		},
-		edit: () => {
-			setMode({kind: 'fleet-edit', cursor: cursor(), line: emptyLine});
-		},
-		retry: () => void fleet?.retry(),
-		reload: () => void fleet?.load(),
-		open: () => {
-			const shadow = shown()[cursor()];
-			if (!shadow) return;
-			setMode({kind: 'panes'});
-			void controls.session.switchShadow({
-				thingName: shadow.thingName,
-				shadowName: shadow.shadowName,
-			});
-		},
-		up: () => {
-			move(cursor() - 1);
-		},
-		down: () => {
-			move(cursor() + 1);
-		},
-		'page-up': () => {
-			move(cursor() - page());
-		},
-		'page-down': () => {
-			move(cursor() + page());
-		},
-		back: () => {
-			setMode({kind: 'panes'});
-		},
-		message: () => {
-			showMessage(controls);
 		},
 		quit: controls.quit,
 	};

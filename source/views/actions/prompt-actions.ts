@@ -191,7 +191,8 @@ function confirmFleetEdit(
 		return;
 	}
 
-	const names = targets.thingNames;
+	// thing or thing/shadow: two rows of one thing are two shadows.
+	const names = targets.names;
 	const hidden = targets.hiddenSelected;
 	const question = `Send to the desired state of ${targets.count} thing${targets.count === 1 ? '' : 's'}? (y: send · n: back)`;
 	const details = (preview: readonly string[]) => [
