@@ -7,6 +7,9 @@ import process from 'node:process';
 import {parseCommandLine} from './command-line/parse-command-line.js';
 import {runCommand} from './commands/run-command.js';
 
+// The AWS SDK warns on stderr, in many lines, about Node 20; nothing may write there while Ink draws.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const commandLine = parseCommandLine(process.argv.slice(2), import.meta);
 
 switch (commandLine.kind) {

@@ -1,14 +1,18 @@
 /*
-The fleet as the local service's HTTP API lists it (GET /api/shadows), every
-page followed. A malformed query comes back as the service's 400 message. A
-page nested deeper than a listing of shadows can be is refused before
-anything walks it (printing it with --json would recurse). A reportedAt
-that is no time (a string, 1e400) is dropped rather than drawn as an age.
+The fleet as Fleet Indexing's SearchIndex lists it, on the local service or
+on AWS IoT Core alike (control-plane.ts), every page followed: one row per
+shadow of each thing found. --match and --query become one AWS query string
+(a name pattern is thingName:PATTERN), so the same filter means the same on
+both. A query in shadow-tui's old language is answered with its AWS form
+before anything is sent.
 */
+import {escapeFleetQueryText} from '../fleet/aws-query.js';
+import {legacyQueryMessage} from '../fleet/legacy-query-hint.js';
 import type {ShadowSummary} from '../fleet/list-shadows.js';
-import {deeperThan} from '../shadow/json-shape.js';
-import {awsLimits} from '../shadow/limits.js';
-import {getJson, type HttpCredentials} from './get-json.js';
+import {summariesOf} from '../fleet/thing-summaries.js';
+import {ControlPlaneError, type ControlPlane} from './control-plane.js';
+import type {HttpCredentials} from './get-json.js';
+import {httpControlPlane} from './http-control-plane.js';
 
 export type FleetFilter = {
 	readonly match?: string;
@@ -19,80 +23,74 @@ export type FleetFilter = {
 
 export class FleetListError extends Error {
 	override readonly name = 'FleetListError';
+	constructor(
+		message: string,
+		/** AWS's error name when the service refused (InvalidQueryException, …). */
+		readonly code?: string,
+	) {
+		super(message);
+	}
 }
 
 export type FleetLister = (filter: FleetFilter) => Promise<ShadowSummary[]>;
 
-/** A page, its results, a summary, its state, then a section of maxDepth levels. */
-const deepestPage = awsLimits.maxDepth + 4;
-
-function isTime(value: unknown): boolean {
-	return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+/** A name pattern (* and ?) as a thingName term: everything else literal. */
+export function nameTerm(pattern: string): string {
+	return pattern
+		.split(/([*?])/)
+		.map((part) =>
+			part === '*' || part === '?' ? part : escapeFleetQueryText(part),
+		)
+		.join('');
 }
 
-/** A listed summary, without a reportedAt that is no epoch time. */
-export function withTimes(item: unknown): ShadowSummary {
-	const summary = item as ShadowSummary & {reportedAt?: unknown};
-	if (
-		typeof item !== 'object' ||
-		item === null ||
-		!('reportedAt' in item) ||
-		isTime(summary.reportedAt)
-	)
-		return summary;
-	const {reportedAt: _dropped, ...rest} = summary;
-	return rest;
+/** The one AWS query string that --match and --query ask for together. */
+export function fleetQueryString(filter: FleetFilter): string {
+	const parts = [
+		...(filter.match === undefined
+			? []
+			: [`thingName:${nameTerm(filter.match)}`]),
+		...(filter.query === undefined ? [] : [`(${filter.query})`]),
+	];
+	return parts.length === 0 ? 'thingName:*' : parts.join(' AND ');
 }
 
+export function fleetListerOf(plane: ControlPlane): FleetLister {
+	return async (filter) => {
+		if (filter.query !== undefined) {
+			const hint = legacyQueryMessage(filter.query);
+			if (hint) throw new FleetListError(hint, 'InvalidQueryException');
+		}
+
+		const queryString = fleetQueryString(filter);
+		const results: ShadowSummary[] = [];
+		let nextToken: string | undefined;
+		do {
+			let page;
+			try {
+				page = await plane.searchIndex({
+					queryString,
+					maxResults: 100,
+					...(nextToken ? {nextToken} : {}),
+				});
+			} catch (error: unknown) {
+				if (error instanceof ControlPlaneError)
+					throw new FleetListError(error.message, error.code);
+				throw error;
+			}
+
+			for (const thing of page.things)
+				for (const row of summariesOf(thing, filter)) results.push(row);
+			nextToken = page.nextToken;
+		} while (nextToken);
+		return results;
+	};
+}
+
+/** On the local service's HTTP API, without SigV4. */
 export function createFleetLister(
 	httpUrl: string,
 	credentials: HttpCredentials = {},
 ): FleetLister {
-	return async (filter) => {
-		const results: ShadowSummary[] = [];
-		let nextToken: string | undefined;
-		do {
-			const query = new URLSearchParams({
-				pageSize: '1000',
-				...(filter.match === undefined ? {} : {match: filter.match}),
-				...(filter.query === undefined ? {} : {query: filter.query}),
-				...(filter.shadowName === undefined ? {} : {shadow: filter.shadowName}),
-				...(filter.withState ? {state: 'true'} : {}),
-				...(nextToken ? {nextToken} : {}),
-			});
-			let response: {status: number; body: unknown};
-			try {
-				response = await getJson(
-					`${httpUrl}/api/shadows?${query.toString()}`,
-					credentials,
-				);
-			} catch (error: unknown) {
-				throw new FleetListError(
-					`cannot reach the HTTP API at ${httpUrl}: ${error instanceof Error ? error.message : String(error)}`,
-				);
-			}
-
-			if (deeperThan(response.body, deepestPage))
-				throw new FleetListError(
-					`the HTTP API at ${httpUrl} sent a page nested deeper than a listing of shadows can be`,
-				);
-			const body = (response.body ?? {}) as {
-				results?: unknown;
-				nextToken?: unknown;
-				message?: unknown;
-			};
-			if (response.status !== 200)
-				throw new FleetListError(
-					typeof body.message === 'string'
-						? body.message
-						: `HTTP ${response.status}`,
-				);
-			// A loop, not push(...results): spreading a huge array overflows the stack.
-			if (Array.isArray(body.results))
-				for (const item of body.results) results.push(withTimes(item));
-			nextToken =
-				typeof body.nextToken === 'string' ? body.nextToken : undefined;
-		} while (nextToken);
-		return results;
-	};
+	return fleetListerOf(httpControlPlane(httpUrl, credentials));
 }

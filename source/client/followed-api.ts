@@ -7,13 +7,12 @@ listers read the address when they run; while none is known they say so.
 */
 import {announcedApi, discoveryTopic} from '../shadow/discovery.js';
 import {isAwsIotCore} from './discover-api.js';
-import {createFleetLister, type FleetLister} from './fleet-lister.js';
+import type {BucketsAnswer, ControlPlane} from './control-plane.js';
+import {fleetListerOf, type FleetLister} from './fleet-lister.js';
 import type {HttpCredentials} from './get-json.js';
 import {createHistoryReader, type HistoryReader} from './history-reader.js';
-import {
-	createNamedShadowLister,
-	type NamedShadowLister,
-} from './named-shadows.js';
+import {httpControlPlane} from './http-control-plane.js';
+import {namedShadowListerOf, type NamedShadowLister} from './named-shadows.js';
 import type {ShadowClient} from './shadow-client.js';
 
 /** No address yet: the broker has not said where its service's HTTP API is. */
@@ -24,6 +23,11 @@ export class ApiUnknown extends Error {
 export type ApiClients = {
 	readonly listNamedShadows: NamedShadowLister;
 	readonly fleetLister: FleetLister;
+	/** Counts per value of a field over the things a query finds (GetBucketsAggregation). */
+	readonly aggregate: (request: {
+		readonly field: string;
+		readonly query?: string;
+	}) => Promise<BucketsAnswer>;
 	readonly journal: HistoryReader;
 	stop(): Promise<void>;
 };
@@ -37,6 +41,13 @@ export function apiClients(
 	brokerUrl: string,
 	given: string | undefined,
 	credentials: HttpCredentials,
+	options: {
+		/**
+		The control plane signed with SigV4, for the API address when one is known
+		(AWS IoT Core's own endpoints when not); without it, plain HTTP to the API.
+		*/
+		readonly signed?: (api: string | undefined) => ControlPlane;
+	} = {},
 ): ApiClients {
 	let current = given;
 	const started = Date.now();
@@ -66,11 +77,24 @@ export function apiClients(
 		return current;
 	};
 
+	const aws = isAwsIotCore(brokerUrl);
+	const plane = async (): Promise<ControlPlane> => {
+		const {signed} = options;
+		if (signed && aws) return signed(given);
+		const api = await known();
+		return signed ? signed(api) : httpControlPlane(api, credentials);
+	};
+
 	return {
 		listNamedShadows: async (thingName) =>
-			createNamedShadowLister(await known(), credentials)(thingName),
-		fleetLister: async (filter) =>
-			createFleetLister(await known(), credentials)(filter),
+			namedShadowListerOf(await plane())(thingName),
+		fleetLister: async (filter) => fleetListerOf(await plane())(filter),
+		aggregate: async ({field, query}) =>
+			(await plane()).bucketsAggregation({
+				queryString: query ?? 'thingName:*',
+				aggregationField: field,
+				maxBuckets: 10,
+			}),
 		journal: {
 			get url() {
 				return current ?? '(unknown)';

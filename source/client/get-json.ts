@@ -1,5 +1,5 @@
 /*
-GET a JSON document from the local service's HTTP API, over HTTPS with the
+GET (or POST) a JSON document from the local service's HTTP API, over HTTPS with the
 same client certificate or username and password as the MQTT connection when
 the service requires identities. (fetch cannot present a client certificate
 without undici's Agent, which Node does not expose.)
@@ -15,14 +15,45 @@ export type HttpCredentials = {
 	readonly password?: string;
 };
 
+/** A page of 100 things with 10 shadows of 8 KB each, and room to spare; a bigger answer is no page of ours. */
+const maxAnswerBytes = 32 * 1024 * 1024;
+
+export type JsonAnswer = {
+	status: number;
+	body: unknown;
+	/** AWS's x-amzn-ErrorType, without what follows a colon. */
+	errorType?: string;
+};
+
 export async function getJson(
 	url: string,
 	credentials: HttpCredentials = {},
-): Promise<{status: number; body: unknown}> {
+): Promise<JsonAnswer> {
+	return requestJson(url, credentials);
+}
+
+export async function postJson(
+	url: string,
+	document: unknown,
+	credentials: HttpCredentials = {},
+): Promise<JsonAnswer> {
+	return requestJson(url, credentials, Buffer.from(JSON.stringify(document)));
+}
+
+async function requestJson(
+	url: string,
+	credentials: HttpCredentials,
+	body?: Buffer,
+): Promise<JsonAnswer> {
 	const target = new URL(url);
 	const secure = target.protocol === 'https:';
 	const send = secure ? httpsRequest : httpRequest;
 	const headers: Record<string, string> = {accept: 'application/json'};
+	if (body) {
+		headers['content-type'] = 'application/json';
+		headers['content-length'] = String(body.length);
+	}
+
 	if (credentials.username !== undefined) {
 		headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password ?? ''}`).toString('base64')}`;
 	}
@@ -31,7 +62,7 @@ export async function getJson(
 		const request = send(
 			target,
 			{
-				method: 'GET',
+				method: body ? 'POST' : 'GET',
 				headers,
 				...(secure
 					? {
@@ -43,7 +74,21 @@ export async function getJson(
 			},
 			(response) => {
 				const chunks: Buffer[] = [];
-				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				let received = 0;
+				response.on('data', (chunk: Buffer) => {
+					received += chunk.length;
+					if (received > maxAnswerBytes) {
+						response.destroy();
+						reject(
+							new Error(
+								`the answer is larger than ${maxAnswerBytes / 1024 / 1024} MB`,
+							),
+						);
+						return;
+					}
+
+					chunks.push(chunk);
+				});
 				response.on('error', reject);
 				response.on('end', () => {
 					const text = Buffer.concat(chunks).toString('utf8');
@@ -54,11 +99,18 @@ export async function getJson(
 						body = {message: text.trim() || `HTTP ${response.statusCode}`};
 					}
 
-					resolve({status: response.statusCode ?? 0, body});
+					const type = response.headers['x-amzn-errortype'];
+					const errorType =
+						typeof type === 'string' ? type.split(':')[0] : undefined;
+					resolve({
+						status: response.statusCode ?? 0,
+						body,
+						...(errorType ? {errorType} : {}),
+					});
 				});
 			},
 		);
 		request.on('error', reject);
-		request.end();
+		request.end(body);
 	});
 }

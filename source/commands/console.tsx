@@ -26,9 +26,16 @@ import {UsageError} from './command-error.js';
 import {
 	openClientFromFlags,
 	connectionFromFlags,
+	controlPlaneFor,
+	wantsSigv4Http,
 	httpCredentialsFromFlags,
 } from './connect-from-flags.js';
-import {apiClients} from '../client/followed-api.js';
+import type {SdkControlPlane} from '../client/sdk-control-plane.js';
+import {
+	apiClients,
+	ApiUnknown,
+	type ApiClients,
+} from '../client/followed-api.js';
 import {checkConsoleFlags} from './console-flags.js';
 import {takeTerminal} from './console-terminal.js';
 import {createExternalEditor} from './external-editor.js';
@@ -43,6 +50,8 @@ export type ConsoleOptions = {
 	readonly listNamedShadows?: NamedShadowLister;
 	/** The HTTP API that lists the fleet and named shadows, when there is one. */
 	readonly fleetLister?: FleetLister;
+	/** Counts per value of a field, for the fleet view (GetBucketsAggregation). */
+	readonly aggregate?: ApiClients['aggregate'];
 	readonly environment: Environment;
 	readonly log: Logger;
 	/** Where diagnostics go, for the one line shown if the console fails. */
@@ -114,6 +123,7 @@ export async function runConsoleApp(options: ConsoleOptions): Promise<void> {
 								fleet: createFleetSession({
 									client,
 									list: options.fleetLister,
+									...(options.aggregate ? {aggregate: options.aggregate} : {}),
 								}),
 							}
 						: {})}
@@ -178,11 +188,27 @@ export async function runConsole(
 	// The service may not be up yet: the console waits for it (connecting…) instead of exiting.
 	const client = await openClientFromFlags(flags, environment, log);
 	// Never guessed: --api, the profile's, or what the broker's service announces (followed).
+	// Each signed plane holds an SDK client; closed when the console ends.
+	const planes = new Map<string, SdkControlPlane>();
 	const api = apiClients(
 		client,
 		connection.url,
 		(flags.api as string | undefined)?.replace(/\/+$/, '') ?? connection.api,
 		credentials,
+		wantsSigv4Http(connection)
+			? {
+					signed(known) {
+						const key = known ?? '';
+						const cached = planes.get(key);
+						if (cached) return cached;
+						const plane = controlPlaneFor(connection, environment, known, log);
+						if (!plane)
+							throw new ApiUnknown('no HTTP API known: give --api URL');
+						planes.set(key, plane);
+						return plane;
+					},
+				}
+			: {},
 	);
 	try {
 		await runConsoleApp({
@@ -198,6 +224,7 @@ export async function runConsole(
 			answerTimeoutMs: (flags.answerTimeout as number | undefined) ?? 10_000,
 			listNamedShadows: api.listNamedShadows,
 			fleetLister: api.fleetLister,
+			aggregate: api.aggregate,
 			journal: api.journal,
 			seenDirectory: join(dataDirectory(environment.env), 'seen-history'),
 			environment,
@@ -207,6 +234,7 @@ export async function runConsole(
 		});
 	} finally {
 		await api.stop();
+		for (const plane of planes.values()) plane.close();
 		await client.close();
 		await log.close();
 	}

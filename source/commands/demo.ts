@@ -17,6 +17,17 @@ import {connectMqtt} from '../client/connect-mqtt.js';
 import {createHistoryReader} from '../client/history-reader.js';
 import {createFleetLister} from '../client/fleet-lister.js';
 import {createNamedShadowLister} from '../client/named-shadows.js';
+import {httpControlPlane} from '../client/http-control-plane.js';
+
+/** The fleet view's counts per value, from the demo's own service. */
+function aggregateOn(apiUrl: string) {
+	const plane = httpControlPlane(apiUrl);
+	return async ({field, query}: {field: string; query?: string}) =>
+		plane.bucketsAggregation({
+			queryString: query ?? 'thingName:*',
+			aggregationField: field,
+		});
+}
 import {
 	connectShadowClient,
 	createShadowClient,
@@ -197,6 +208,7 @@ async function runDemoConsole(
 				? {
 						listNamedShadows: createNamedShadowLister(service.httpUrl),
 						fleetLister: createFleetLister(service.httpUrl),
+						aggregate: aggregateOn(service.httpUrl),
 						journal: createHistoryReader(service.httpUrl),
 					}
 				: {}),

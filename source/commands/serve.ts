@@ -14,7 +14,11 @@ import {
 } from '../service/broker-limits.js';
 import {startLocalService} from '../service/local-service.js';
 import {isLoopback} from '../security/loopback.js';
-import {parseUsers, type UserHashes} from '../security/passwords.js';
+import {
+	parseUsers,
+	type AccessKeys,
+	type UserHashes,
+} from '../security/passwords.js';
 import {parsePolicySet, type PolicySet} from '../security/policy-set.js';
 import {openUserFile} from '../security/user-file.js';
 import {withLimits} from '../shadow/limits.js';
@@ -142,7 +146,7 @@ export async function runServe(
 		...(usersFile
 			? {
 					users: openUserFile(usersFile, {
-						initial: loadUsers(usersFile),
+						...loadUsers(usersFile),
 						onProblem(message) {
 							log.warn('users file', {problem: message});
 						},
@@ -299,10 +303,13 @@ function loadPolicies(file: string): {
 	return parsed;
 }
 
-function loadUsers(file: string): UserHashes {
+function loadUsers(file: string): {
+	initial: UserHashes;
+	initialAccessKeys: AccessKeys;
+} {
 	const parsed = parseUsers(readJsonFlag('--users', file));
 	if (!parsed.ok) throw new CommandFailure(`--users ${file}: ${parsed.error}`);
-	return parsed.users;
+	return {initial: parsed.users, initialAccessKeys: parsed.accessKeys};
 }
 
 function readJsonFlag(flag: string, file: string): unknown {

@@ -15,6 +15,7 @@ line each. It runs until SIGINT or SIGTERM, or until stdout is closed (`watch
 refuses is exit 1, with the filter the identity's policy must allow.
 */
 import type {FlagValues} from '../command-line/parse-command-line.js';
+import {checkQueryFlag} from './fleet-targets.js';
 import {quoteValue} from '../client/connection-settings.js';
 import {ShadowRejectedError} from '../client/shadow-errors.js';
 import type {
@@ -162,6 +163,7 @@ async function watchedFromFlags(
 	const patternProblem =
 		match === undefined ? undefined : checkNamePattern(match);
 	if (patternProblem) throw new UsageError(`--match: ${patternProblem}`);
+	if (query !== undefined) checkQueryFlag(query);
 	const isThing =
 		query === undefined
 			? thingPredicate(match ?? '*')

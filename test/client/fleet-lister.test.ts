@@ -1,5 +1,5 @@
 /*
-Listings from an HTTP API that does not behave: a page nested 20,000 levels
+Listings from an HTTP API that does not behave: a SearchIndex page nested 20,000 levels
 deep is refused with one message, and a page of 200,000 results or of
 non-names is read without spreading it onto the stack.
 */
@@ -29,26 +29,23 @@ test('a listing nested deeper than shadows can be is refused', async (t) => {
 	const deep = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
 	const url = await serving(
 		t,
-		`{"results":[{"thingName":"x","shadowName":"","version":1,"updatedAt":1,"deltaKeys":0,"state":{"desired":${deep}}}]}`,
+		`{"things":[{"thingName":"x","connectivity":{"connected":${deep}}}]}`,
 	);
 	await assert.rejects(
 		createFleetLister(url)({withState: true}),
 		(error: unknown) =>
 			error instanceof FleetListError &&
 			error.message ===
-				`the HTTP API at ${url} sent a page nested deeper than a listing of shadows can be`,
+				`the HTTP API at ${url} sent an answer nested deeper than /indices/search answers can be`,
 	);
 });
 
 test('huge pages are read item by item; what is not a name is skipped', async (t) => {
-	const summaries = Array.from({length: 200_000}, (_, index) => ({
+	const things = Array.from({length: 200_000}, (_, index) => ({
 		thingName: `t${index}`,
-		shadowName: '',
-		version: 1,
-		updatedAt: 1,
-		deltaKeys: 0,
+		shadow: '{"reported":{"a":1},"version":1}',
 	}));
-	const fleet = await serving(t, JSON.stringify({results: summaries}));
+	const fleet = await serving(t, JSON.stringify({things}));
 	assert.equal((await createFleetLister(fleet)({})).length, 200_000);
 
 	const names = await serving(

@@ -158,7 +158,7 @@ test('update --match/--query --dry-run previews every shadow, lists the refused 
 	const json = await runCli([
 		'update',
 		'--query',
-		'reported.model != "x"',
+		'NOT shadow.reported.model:x',
 		'--desired',
 		'{"lights":"off"}',
 		'--dry-run',

@@ -61,9 +61,9 @@ test('many things: documents as JSON Lines, nothing matched is exit 1, list --th
 	for (const [command, ...args] of [
 		['get', '--match', 'ghost-*'],
 		['update', '--match', 'ghost-*', '--desired', '{"a":1}'],
-		['delete', '--query', 'reported.model = "toaster"'],
+		['delete', '--query', 'shadow.reported.model:toaster'],
 		['list', '--match', 'ghost-*'],
-		['list', '--query', 'reported.model = "toaster"', '--json'],
+		['list', '--query', 'shadow.reported.model:toaster', '--json'],
 	] as const) {
 		const result = await cli(command, ...args);
 		assert.equal(result.code, 1, `${command} ${args.join(' ')}`);

@@ -116,6 +116,6 @@ test('a policy statement that can never match starts with a warning line', async
 		.split('\n')
 		.filter((line) => line.startsWith('  warning'));
 	assert.deepEqual(warnings, [
-		"  warning    policy 'policy' statement 1: resource 'clinet/*' is of no type shadow-tui checks (client/, topic/, topicfilter/, thing/), so it matches nothing",
+		"  warning    policy 'policy' statement 1: resource 'clinet/*' is of no type shadow-tui checks (client/, topic/, topicfilter/, thing/, index/), so it matches nothing",
 	]);
 });

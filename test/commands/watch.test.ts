@@ -296,7 +296,7 @@ test('watch --match and --query: only the selected things (and their presence); 
 		t,
 		[
 			'--query',
-			'reported.model = "coffee-x"',
+			'shadow.reported.model:coffee\\-x',
 			'--match',
 			'brewer-*',
 			'--json',
@@ -311,7 +311,7 @@ test('watch --match and --query: only the selected things (and their presence); 
 	);
 	assert.match(
 		queried.stderr(),
-		/watching every shadow of the things selected by --match "brewer-\*" --query "reported.model = \\"coffee-x\\""/,
+		/watching every shadow of the things selected by --match "brewer-\*" --query "shadow.reported.model:coffee\\\\-x"/,
 	);
 
 	const devices: ShadowClient[] = [];
@@ -403,14 +403,14 @@ test('watch --match and --query: only the selected things (and their presence); 
 
 	// A query that selects nothing says so and stops, as the other commands do.
 	const none = await runCli(
-		['watch', '--query', 'reported.model = "toaster"', ...connection],
+		['watch', '--query', 'shadow.reported.model:toaster', ...connection],
 		{env},
 	);
 	assert.equal(none.code, 1);
 	assert.equal(none.stdout, '');
 	assert.equal(
 		none.stderr,
-		'shadow-tui watch: no shadow matches --query "reported.model = \\"toaster\\""\n',
+		'shadow-tui watch: no shadow matches --query "shadow.reported.model:toaster"\n',
 	);
 
 	for (const watcher of [matched, queried, schedules])
@@ -548,12 +548,12 @@ test('watch: bad flag combinations exit 2 with one line, before anything connect
 		[['--shadow', 'schedule'], /watch needs --thing NAME/],
 		[['--thing', 'lamp', '--match', 'brewer-*'], /give one or the other/],
 		[
-			['--thing', 'lamp', '--query', 'reported.on = true'],
+			['--thing', 'lamp', '--query', 'shadow.reported.on:true'],
 			/give one or the other/,
 		],
 		[['--thing', 'no spaces'], /--thing "no spaces": ThingName must match/],
 		[['--thing', 'lamp', '--shadow', 'a/b'], /--shadow "a\/b": ShadowName/],
-		[['--query', 'reported.on ='], /invalid query/],
+		[['--query', 'shadow.reported.on:'], /Syntax error in query string/],
 		[['--thing', 'lamp', '--answer-timeout', '5'], /answer-timeout/],
 		[['--thing', 'lamp', '--desired', '{}'], /desired/],
 	] as const) {

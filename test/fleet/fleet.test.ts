@@ -19,7 +19,8 @@ import {
 	type Device,
 } from '../../source/device-mode/device-runner.js';
 import {coffeeMaker, pump} from '../../source/device-mode/simulators.js';
-import {matches, parseQuery} from '../../source/fleet/query.js';
+import {parseFleetQuery} from '../../source/fleet/aws-query.js';
+import {matchesThing} from '../../source/fleet/aws-query-match.js';
 import {createFleetSession} from '../../source/session/fleet-session.js';
 import type {LocalService} from '../../source/service/local-service.js';
 import {runCli} from '../helpers/cli.js';
@@ -104,7 +105,7 @@ test('a fleet of 1,000 devices: queries, a bulk update every device applies, fai
 	);
 	await until(
 		async () =>
-			(await list({query: 'reported.tempLimit = 85'})).length ===
+			(await list({query: 'shadow.reported.tempLimit:85'})).length ===
 			coffeeCount / 2,
 		'the devices to apply 85',
 		60_000,
@@ -112,8 +113,8 @@ test('a fleet of 1,000 devices: queries, a bulk update every device applies, fai
 
 	// Query results against the stored documents, read one by one through the HTTP API.
 	const text =
-		'reported.model = "coffee-x" AND reported.tempLimit > 90 AND reported.connected = true';
-	const parsed = parseQuery(text);
+		'shadow.reported.model:"coffee-x" AND shadow.reported.tempLimit>90 AND shadow.reported.connected:true';
+	const parsed = parseFleetQuery(text);
 	assert.ok(parsed.ok);
 	const answered = new Set(
 		(await list({query: text})).map((shadow) => shadow.thingName),
@@ -130,11 +131,9 @@ test('a fleet of 1,000 devices: queries, a bulk update every device applies, fai
 			};
 		};
 		if (
-			matches(parsed.query, {
+			matchesThing(parsed.query, {
 				thingName: shadow.thingName,
-				shadowName: '',
-				version: document.version,
-				...document.state,
+				shadows: new Map([['', document.state]]),
 			})
 		)
 			expected.add(shadow.thingName);
@@ -142,13 +141,14 @@ test('a fleet of 1,000 devices: queries, a bulk update every device applies, fai
 
 	assert.equal(expected.size, coffeeCount / 2);
 	assert.deepEqual([...answered].sort(), [...expected].sort());
-	const malformed = await fetch(
-		`${api}/api/shadows?query=${encodeURIComponent('reported.model =')}`,
-	);
+	const malformed = await fetch(`${api}/indices/search`, {
+		method: 'POST',
+		body: JSON.stringify({queryString: 'shadow.reported.model:'}),
+	});
 	assert.equal(malformed.status, 400);
-	assert.match(
-		((await malformed.json()) as {message: string}).message,
-		/^invalid query: expected a value/,
+	assert.equal(
+		malformed.headers.get('x-amzn-errortype'),
+		'InvalidQueryException',
 	);
 
 	// A bulk update from the command line reaches every coffee maker, and each reports it.
@@ -156,7 +156,7 @@ test('a fleet of 1,000 devices: queries, a bulk update every device applies, fai
 		[
 			'update',
 			'--query',
-			'reported.model = "coffee-x"',
+			'shadow.reported.model:"coffee-x"',
 			'--desired',
 			'{"tempLimit":88}',
 			'--json',
@@ -181,7 +181,8 @@ test('a fleet of 1,000 devices: queries, a bulk update every device applies, fai
 	);
 	await until(
 		async () =>
-			(await list({query: 'reported.tempLimit = 88'})).length === coffeeCount,
+			(await list({query: 'shadow.reported.tempLimit:88'})).length ===
+			coffeeCount,
 		'every coffee maker to report 88',
 		60_000,
 	);
@@ -241,7 +242,7 @@ test('a fleet of 1,000 devices: queries, a bulk update every device applies, fai
 	);
 	await until(
 		async () =>
-			(await list({match: 'pump-*', query: 'reported.alarmLimit = 70'}))
+			(await list({match: 'pump-*', query: 'shadow.reported.alarmLimit:70'}))
 				.length === pumpCount,
 		'every pump to report 70',
 		60_000,

@@ -118,7 +118,7 @@ test('a changed or removed password ends the MQTT sessions and HTTPS connections
 	const bobClosed = closed(bobMqtt);
 	const aliceHttp = keepAliveAgent(t, {ca});
 	const read = async (password: string) =>
-		https(`${httpUrl}/api/shadows`, {
+		https(`${httpUrl}/api/things/shadow/ListNamedShadowsForThing/lamp`, {
 			agent: aliceHttp,
 			username: 'alice',
 			password,
@@ -217,7 +217,7 @@ test('password guessing is throttled per address and user, and nobody else is sl
 	// HTTP: the same, with AWS's 429 ThrottlingException; parallel guesses get no further.
 	const guesses = await Promise.all(
 		Array.from({length: 20}, async (_, index) =>
-			https(`${httpUrl}/api/shadows`, {
+			https(`${httpUrl}/api/things/shadow/ListNamedShadowsForThing/lamp`, {
 				agent: false,
 				ca,
 				username: 'dave',
@@ -233,12 +233,15 @@ test('password guessing is throttled per address and user, and nobody else is sl
 	const limited = guesses.filter((reply) => reply.status === 429);
 	assert.ok(limited.length >= 17, statuses.join(' '));
 	assert.equal(limited[0]?.errorType, 'ThrottlingException');
-	const carol = await https(`${httpUrl}/api/shadows`, {
-		agent: false,
-		ca,
-		username: 'carol',
-		password: users.carol,
-	});
+	const carol = await https(
+		`${httpUrl}/api/things/shadow/ListNamedShadowsForThing/lamp`,
+		{
+			agent: false,
+			ca,
+			username: 'carol',
+			password: users.carol,
+		},
+	);
 	assert.equal(carol.status, 200);
 	t.diagnostic(
 		`sustained MQTT guessing: ${checked} checked, ${throttled} refused unchecked in 3 s`,

@@ -16,7 +16,7 @@ import {
 	revokeCertificate,
 } from '../../source/certs/certificate-authority.js';
 import {connectMqtt} from '../../source/client/connect-mqtt.js';
-import {getJson} from '../../source/client/get-json.js';
+import {getJson, postJson} from '../../source/client/get-json.js';
 import {connectShadowClient} from '../../source/client/shadow-client.js';
 import {ShadowRejectedError} from '../../source/client/shadow-errors.js';
 import {createLogger} from '../../source/log/logger.js';
@@ -152,21 +152,29 @@ test("a device with thing A's certificate cannot subscribe to, publish to or rea
 	const https = `${service.httpUrl ?? ''}/things`;
 	assert.match(https, /^https:/);
 	const other = await getJson(`${https}/fan/shadow`, {...lamp, ca});
-	assert.deepEqual(other, {status: 403, body: {message: 'Forbidden'}});
+	assert.deepEqual(other, {
+		status: 403,
+		body: {message: 'Forbidden'},
+		errorType: 'ForbiddenException',
+	});
 	const own = await getJson(`${https}/lamp/shadow`, {...lamp, ca});
 	assert.equal(own.status, 200);
 	const anonymous = await getJson(`${https}/lamp/shadow`, {ca});
 	assert.deepEqual(anonymous, {
 		status: 401,
 		body: {message: 'Unauthorized'},
+		errorType: 'UnauthorizedException',
 	});
-	const list = await getJson(`${service.httpUrl ?? ''}/api/shadows`, {
-		...lamp,
-		ca,
-	});
+	// Fleet Indexing: a device whose policy names its thing finds that thing alone.
+	const list = await postJson(
+		`${service.httpUrl ?? ''}/indices/search`,
+		{queryString: 'thingName:*'},
+		{...lamp, ca},
+	);
+	assert.equal(list.status, 200);
 	assert.deepEqual(
-		(list.body as {results: {thingName: string}[]}).results.map(
-			(result) => result.thingName,
+		(list.body as {things: {thingName: string}[]}).things.map(
+			(thing) => thing.thingName,
 		),
 		['lamp'],
 	);

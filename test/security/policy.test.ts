@@ -334,7 +334,7 @@ test('a resource of a type no request here names is a warning, not an error (AWS
 	});
 	assert.ok(parsed.ok);
 	assert.deepEqual(parsed.warnings, [
-		"policy 'policy' statement 1: resource 'job/*' is of no type shadow-tui checks (client/, topic/, topicfilter/, thing/), so it matches nothing",
+		"policy 'policy' statement 1: resource 'job/*' is of no type shadow-tui checks (client/, topic/, topicfilter/, thing/, index/), so it matches nothing",
 	]);
 	assert.deepEqual(defaultPoliciesWarnings(), []);
 });
