@@ -1,9 +1,14 @@
 /*
-Passwords for apps and consoles that connect with a username instead of a
-certificate. Only scrypt hashes are stored (users file:
-{"users": {"NAME": "scrypt$N$r$p$SALT$HASH"}}); a password is compared in
+Passwords and access keys for apps, consoles and the AWS SDKs that connect
+as a user instead of with a certificate. The users file:
+{"users": {"NAME": "scrypt$N$r$p$SALT$HASH"},
+ "accessKeys": {"AKID": {"user": "NAME", "secretAccessKey": "…"}}}.
+Only scrypt hashes of passwords are stored; a password is compared in
 constant time, and an unknown user costs as much as a known one so timing
-does not tell which names exist.
+does not tell which names exist. An access key's secret is stored as it is,
+because checking a SigV4 signature (sigv4-verify.ts) needs the HMAC key
+itself, as on AWS; the file is owner-only for that reason. A key signs in
+as its user, with that user's policy.
 */
 import {randomBytes, scrypt, timingSafeEqual} from 'node:crypto';
 
@@ -26,9 +31,20 @@ export async function hashPassword(password: string): Promise<string> {
 /** User name -> stored scrypt hash. */
 export type UserHashes = ReadonlyMap<string, string>;
 
+/** An access key of the users file: whom it signs in as, and the secret signatures are made with. */
+export type AccessKey = {
+	readonly user: string;
+	readonly secretAccessKey: string;
+};
+
+/** Access key id -> its key. */
+export type AccessKeys = ReadonlyMap<string, AccessKey>;
+
 /** Users that follow their file, read again whenever it changes (user-file.ts). */
 export type LiveUsers = {
 	current(): UserHashes;
+	/** The access keys the file holds now (none when absent). */
+	accessKeys?(): AccessKeys;
 	/** Called after the users changed. */
 	onChange(listener: () => void): void;
 	close(): void;
@@ -37,11 +53,29 @@ export type LiveUsers = {
 /** What the access control asks about passwords: a fixed table, or one that follows its file. */
 export type UserTable = UserHashes | LiveUsers;
 
+/** A table that never changes, with access keys (tests, and callers without a file). */
+export function fixedUsers(
+	users: UserHashes,
+	accessKeys: AccessKeys = new Map(),
+): LiveUsers {
+	return {
+		current: () => users,
+		accessKeys: () => accessKeys,
+		onChange() {},
+		close() {},
+	};
+}
+
 export function parseUsers(
 	document: unknown,
-): {ok: true; users: UserHashes} | {ok: false; error: string} {
-	const users = (document as {users?: unknown} | null)?.users;
-	if (typeof users !== 'object' || users === null || Array.isArray(users))
+):
+	| {ok: true; users: UserHashes; accessKeys: AccessKeys}
+	| {ok: false; error: string} {
+	const {users, accessKeys} = (document ?? {}) as {
+		users?: unknown;
+		accessKeys?: unknown;
+	};
+	if (!isRecord(users))
 		return {
 			ok: false,
 			error: 'a users file holds {"users": {"NAME": "scrypt$..."}}',
@@ -56,7 +90,76 @@ export function parseUsers(
 		table.set(name, hash);
 	}
 
-	return {ok: true, users: table};
+	const keys = parseAccessKeys(accessKeys);
+	if (!keys.ok) return keys;
+	return {ok: true, users: table, accessKeys: keys.accessKeys};
+}
+
+function parseAccessKeys(
+	document: unknown,
+): {ok: true; accessKeys: AccessKeys} | {ok: false; error: string} {
+	const keys = new Map<string, AccessKey>();
+	if (document === undefined) return {ok: true, accessKeys: keys};
+	if (!isRecord(document))
+		return {
+			ok: false,
+			error:
+				'"accessKeys" holds {"AKID": {"user": "NAME", "secretAccessKey": "..."}}',
+		};
+	for (const [id, entry] of Object.entries(document)) {
+		const {user, secretAccessKey} = (entry ?? {}) as Record<string, unknown>;
+		if (!isAccessKeyId(id))
+			return {
+				ok: false,
+				error: `access key '${id.slice(0, 32)}': an id is 16 to 128 letters and digits`,
+			};
+		if (
+			typeof user !== 'string' ||
+			!isUserName(user) ||
+			typeof secretAccessKey !== 'string' ||
+			secretAccessKey.length < 16 ||
+			secretAccessKey.length > 128
+		)
+			return {
+				ok: false,
+				error: `access key '${id}': needs a "user" and a "secretAccessKey" of 16 to 128 characters, as 'shadow-tui certs user NAME --access-key' makes them`,
+			};
+		keys.set(id, {user, secretAccessKey});
+	}
+
+	return {ok: true, accessKeys: keys};
+}
+
+/** Letters, digits and . _ - @ :, as 'certs user' takes them. */
+export function isUserName(name: string): boolean {
+	return /^[\w.@:-]{1,128}$/.test(name);
+}
+
+export function isAccessKeyId(id: string): boolean {
+	return /^[A-Za-z\d]{16,128}$/.test(id);
+}
+
+/**
+A new key pair, shaped as AWS's: a 20-character id starting AKIA (tools that
+look for AWS keys in files and logs then find these too) and a 40-character
+secret.
+*/
+export function createAccessKey(): {
+	accessKeyId: string;
+	secretAccessKey: string;
+} {
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+	const id = [...randomBytes(16)]
+		.map((byte) => alphabet[byte % alphabet.length] ?? 'A')
+		.join('');
+	return {
+		accessKeyId: `AKIA${id}`,
+		secretAccessKey: randomBytes(30).toString('base64'),
+	};
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const decoy = `scrypt$${cost.N}$${cost.r}$${cost.p}$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(keyLength).toString('base64')}`;

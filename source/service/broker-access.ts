@@ -4,7 +4,9 @@ who may connect (the access control, as on AWS IoT Core), what a client may
 publish, subscribe to and receive (its policy), and the bounds one client may
 not pass (subscriptions, unread output, message size). A refused publish is
 acknowledged and dropped, never delivered; revoked or changed credentials end
-the sessions they opened.
+the sessions they opened. A WebSocket whose upgrade was signed with SigV4 was
+authenticated then (mqtt-websocket.ts): its CONNECT needs no username or
+password, and its client id is checked by the policy as anyone's.
 */
 import type {TLSSocket} from 'node:tls';
 import type {Aedes, AuthenticateError, Client} from 'aedes';
@@ -12,6 +14,7 @@ import type {Logger} from '../log/logger.js';
 import {
 	describePrincipal,
 	type AccessControl,
+	type Authentication,
 	type Principal,
 } from '../security/access-control.js';
 import {resources, type Access, type PolicyAction} from '../security/policy.js';
@@ -31,6 +34,8 @@ const sinkTopic = '$shadow-tui/dropped';
 export type ConnectionOrigin = {
 	readonly remoteAddress: string | undefined;
 	readonly tls?: TLSSocket;
+	/** Who signed the WebSocket upgrade this connection came in on. */
+	readonly principal?: Principal;
 };
 
 export function installBrokerAccess(
@@ -53,53 +58,54 @@ export function installBrokerAccess(
 
 	aedes.authenticate = (client, username, password, done) => {
 		const origin = originOf(client.conn);
-		access
-			.authenticate({
-				remoteAddress: origin?.remoteAddress,
-				...(origin?.tls ? {tls: origin.tls} : {}),
-				...(username === undefined ? {} : {username}),
-				...(password === undefined ? {} : {password: password.toString()}),
-			})
-			.then(
-				(result) => {
-					if (!result.ok) {
-						log.warn('connection refused', {
-							clientId: client.id,
-							remoteAddress: origin?.remoteAddress,
-							reason: result.reason,
-						});
-						done(refusal(result.code, result.reason), false);
-						return;
-					}
+		const signedIn: Promise<Authentication> = origin?.principal
+			? Promise.resolve({ok: true, principal: origin.principal})
+			: access.authenticate({
+					remoteAddress: origin?.remoteAddress,
+					...(origin?.tls ? {tls: origin.tls} : {}),
+					...(username === undefined ? {} : {username}),
+					...(password === undefined ? {} : {password: password.toString()}),
+				});
+		signedIn.then(
+			(result) => {
+				if (!result.ok) {
+					log.warn('connection refused', {
+						clientId: client.id,
+						remoteAddress: origin?.remoteAddress,
+						reason: result.reason,
+					});
+					done(refusal(result.code, result.reason), false);
+					return;
+				}
 
-					const granted = access.accessFor(result.principal, client.id);
-					const resource = resources.client(client.id);
-					if (!granted.allows('iot:Connect', resource)) {
-						log.warn('connection refused by policy', {
-							clientId: client.id,
-							principal: describePrincipal(result.principal),
-							action: 'iot:Connect',
-							resource,
-							decision: granted.explain('iot:Connect', resource),
-						});
-						done(refusal(5, 'not authorized'), false);
-						return;
-					}
+				const granted = access.accessFor(result.principal, client.id);
+				const resource = resources.client(client.id);
+				if (!granted.allows('iot:Connect', resource)) {
+					log.warn('connection refused by policy', {
+						clientId: client.id,
+						principal: describePrincipal(result.principal),
+						action: 'iot:Connect',
+						resource,
+						decision: granted.explain('iot:Connect', resource),
+					});
+					done(refusal(5, 'not authorized'), false);
+					return;
+				}
 
-					// The credentials may have changed while the password was checked.
-					if (!access.isCurrent(result.principal)) {
-						done(refusal(5, 'credentials changed while signing in'), false);
-						return;
-					}
+				// The credentials may have changed while the password was checked.
+				if (!access.isCurrent(result.principal)) {
+					done(refusal(5, 'credentials changed while signing in'), false);
+					return;
+				}
 
-					grants.set(client, {principal: result.principal, access: granted});
-					done(null, true);
-				},
-				(error: unknown) => {
-					log.error('authentication failed', {error: String(error)});
-					done(refusal(3, 'server unavailable'), false);
-				},
-			);
+				grants.set(client, {principal: result.principal, access: granted});
+				done(null, true);
+			},
+			(error: unknown) => {
+				log.error('authentication failed', {error: String(error)});
+				done(refusal(3, 'server unavailable'), false);
+			},
+		);
 	};
 
 	aedes.authorizePublish = (client, packet, callback) => {
@@ -241,15 +247,14 @@ export function installBrokerAccess(
 		for (const client of live) {
 			const grant = grants.get(client);
 			if (grant && !access.isCurrent(grant.principal)) {
-				log.warn(
-					grant.principal.kind === 'user'
-						? 'disconnected a client whose password was changed or removed'
-						: 'disconnected a client whose certificate was revoked',
-					{
-						clientId: client.id,
-						principal: describePrincipal(grant.principal),
-					},
-				);
+				log.warn(staleCredentials(grant.principal), {
+					clientId: client.id,
+					principal: describePrincipal(grant.principal),
+					...(grant.principal.kind !== 'local' &&
+					grant.principal.accessKeyId !== undefined
+						? {accessKeyId: grant.principal.accessKeyId}
+						: {}),
+				});
 				client.close();
 			}
 		}
@@ -293,6 +298,14 @@ function isServiceOnlyTopic(topic: string): boolean {
 function refusal(code: 3 | 4 | 5, reason: string): AuthenticateError {
 	// eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- aedes' AuthErrorCode is an ambient const enum that isolated modules cannot import; 3-5 are its values.
 	return Object.assign(new Error(reason), {returnCode: code});
+}
+
+function staleCredentials(principal: Principal): string {
+	if (principal.kind !== 'user')
+		return 'disconnected a client whose certificate was revoked';
+	return principal.accessKeyId === undefined
+		? 'disconnected a client whose password was changed or removed'
+		: 'disconnected a client whose access key was changed or removed';
 }
 
 function principalName(principal: Principal | undefined): string {

@@ -5,6 +5,8 @@ Nagle is off on every socket: with it, each QoS 1 round trip costs ~44-88 ms
 (stack-notes §6). Who may connect and what each client may publish,
 subscribe to and receive is decided by the access control (policies, as on
 AWS IoT Core); a plain (non-TLS) listener serves loopback clients only.
+A WebSocket upgrade signed with SigV4 (service iotdevicegateway) is
+authenticated before it is answered, and its MQTT session is that key's user.
 */
 import {
 	createServer as createHttpServer,
@@ -30,8 +32,9 @@ import {
 import {Aedes, type Client} from 'aedes';
 import {createFlatEmitter} from './flat-emitter.js';
 import type {Logger} from '../log/logger.js';
-import type {AccessControl} from '../security/access-control.js';
+import type {AccessControl, Principal} from '../security/access-control.js';
 import {isLoopback} from '../security/loopback.js';
+import {signatureOf, signedRequestOf} from '../security/sigv4-verify.js';
 import {
 	startPresenceEvents,
 	type PresenceRecording,
@@ -47,6 +50,7 @@ import {installMqtt5Refusal} from './mqtt5-refusal.js';
 import {
 	mqttWebSocketAcceptor,
 	mqttWebSocketPath,
+	type UpgradeAdmission,
 	type WebSocketAcceptor,
 } from './mqtt-websocket.js';
 
@@ -182,27 +186,36 @@ export async function startEmbeddedBroker(
 		return principal === undefined ? {clientId} : {clientId, principal};
 	};
 
-	const overWebSocket = (stream: Duplex, request: IncomingMessage) => {
+	const overWebSocket = (
+		stream: Duplex,
+		request: IncomingMessage,
+		principal: Principal | undefined,
+	) => {
 		const {socket} = request;
 		handle(
 			{
 				conn: stream,
 				remoteAddress: socket.remoteAddress,
 				...(socket instanceof TLSSocket ? {tls: socket} : {}),
+				...(principal ? {principal} : {}),
 			},
 			request,
 		);
 	};
+	const admit = async (request: IncomingMessage) =>
+		admitSignedUpgrade(access, request);
 
 	// The HTTP API's port serves /mqtt only; the --ws-port listener serves MQTT on any path.
 	// A whole packet of the largest, with its fixed header.
 	const maxMessageBytes = maxPacketBytes(limits) + 5;
 	const acceptWebSocket = mqttWebSocketAcceptor(overWebSocket, log, {
 		maxMessageBytes,
+		admit,
 	});
 	const wsListener = mqttWebSocketAcceptor(overWebSocket, log, {
 		anyPath: true,
 		maxMessageBytes,
+		admit,
 	});
 	const servers: (NetServer | HttpServer)[] = [];
 	try {
@@ -291,7 +304,47 @@ type ConnectionOrigin = {
 	readonly conn: Duplex;
 	readonly remoteAddress: string | undefined;
 	readonly tls?: TLSSocket;
+	/** Who signed the WebSocket upgrade. */
+	readonly principal?: Principal;
 };
+
+/**
+An upgrade whose URL (or Authorization header) is signed is authenticated
+now, as AWS IoT Core does: a bad signature never reaches MQTT. An unsigned
+one, or any without identities configured (loopback is trusted), goes on to
+CONNECT as before.
+*/
+async function admitSignedUpgrade(
+	access: AccessControl,
+	request: IncomingMessage,
+): Promise<UpgradeAdmission> {
+	const signed = signedRequestOf(request, Buffer.alloc(0));
+	if (!access.identitiesRequired || signatureOf(signed) === undefined)
+		return {ok: true};
+	const {socket} = request;
+	const result = await access.authenticate({
+		remoteAddress: socket.remoteAddress,
+		...(socket instanceof TLSSocket ? {tls: socket} : {}),
+		signed,
+		signedFor: ['iotdevicegateway'],
+	});
+	if (result.ok) return {ok: true, principal: result.principal};
+	if (result.retryAfterSeconds !== undefined)
+		return {
+			ok: false,
+			status: 429,
+			errorType: 'ThrottlingException',
+			message: 'Too Many Requests',
+			reason: result.reason,
+		};
+	return {
+		ok: false,
+		status: result.signature?.status ?? 403,
+		errorType: result.signature?.errorType ?? 'ForbiddenException',
+		message: result.signature?.message ?? 'Forbidden',
+		reason: result.reason,
+	};
+}
 
 type Handle = (origin: ConnectionOrigin, request?: IncomingMessage) => void;
 

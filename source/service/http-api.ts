@@ -21,8 +21,6 @@ import {
 	reject,
 	type Rejection,
 } from '../shadow/errors.js';
-import {checkNamePattern} from '../fleet/name-pattern.js';
-import {parseQuery} from '../fleet/query.js';
 import {checkShadowName, checkThingName} from '../shadow/names.js';
 import type {Operation, ShadowAddress} from '../shadow/topics.js';
 import {
@@ -32,7 +30,6 @@ import {
 } from '../security/access-control.js';
 import {
 	resources,
-	type Access,
 	type PolicyAction,
 	type PolicyResource,
 } from '../security/policy.js';
@@ -45,6 +42,13 @@ import {
 } from './http-publish.js';
 import {historyPage, historyPath, parseHistoryQuery} from './journal-route.js';
 import {refuseUpgrade, type WebSocketAcceptor} from './mqtt-websocket.js';
+import {
+	signatureOf,
+	signedRequestOf,
+	type SignedRequest,
+} from '../security/sigv4-verify.js';
+import {createIndexRoute, indexRoutes} from './fleet-index-route.js';
+import type {Search} from './fleet-search.js';
 
 export type HttpApi = {
 	readonly url: string;
@@ -71,9 +75,6 @@ type Reply = {
 const shadowPath = /^\/things\/([^/]*)\/shadow\/?$/;
 const listPath =
 	/^\/api\/things\/shadow\/ListNamedShadowsForThing\/([^/]*)\/?$/;
-/** shadow-tui's own: the fleet, filtered by name pattern and query (not part of AWS's API). */
-const fleetPath = /^\/api\/shadows\/?$/;
-const fleetPageSizeMax = 1000;
 
 /**
 What one HTTP client may hold: a request's headers must arrive within 10 s
@@ -123,10 +124,13 @@ export async function startHttpApi(options: {
 	readonly webSocket?: WebSocketAcceptor;
 	/** The iot-data Publish API: how a message reaches the broker. */
 	readonly publish: PublishAs;
+	/** Fleet Indexing (SearchIndex and the aggregations) over the store. */
+	readonly search?: Search;
 	readonly log: Logger;
 }): Promise<HttpApi> {
 	const {service, log, access} = options;
 	const {limits} = service.options;
+	const answerIndex = createIndexRoute();
 	// One authentication per connection and Authorization header: scrypt is slow on purpose.
 	// Each request still asks whether the principal is current (a lookup, no scrypt), so a
 	// revocation or a password change reaches keep-alive connections opened before it.
@@ -137,10 +141,19 @@ export async function startHttpApi(options: {
 
 	async function principalOf(
 		request: IncomingMessage,
-	): Promise<Principal | Rejection> {
+	): Promise<Principal | Rejection | Reply> {
 		const {socket} = request;
 		const authorization = request.headers.authorization;
-		const known = sessions.get(socket);
+		// Each SigV4 request has its own signature: checked every time, never cached by connection.
+		const signed = access.identitiesRequired
+			? await signedRequestWithBody(request, limits.maxRequestBytes)
+			: undefined;
+		if (signed === 'too large')
+			return {
+				...errorReply(reject(413, messages.payloadTooLarge)),
+				close: true,
+			};
+		const known = signed ? undefined : sessions.get(socket);
 		if (known && known.authorization === authorization) {
 			if (access.isCurrent(known.principal)) return known.principal;
 			sessions.delete(socket);
@@ -154,6 +167,7 @@ export async function startHttpApi(options: {
 		const result = await access.authenticate({
 			remoteAddress: socket.remoteAddress,
 			...(socket instanceof TLSSocket ? {tls: socket} : {}),
+			...(signed ? {signed, signedFor: httpSigningServices} : {}),
 			...credentials,
 		});
 		if (!result.ok) {
@@ -162,17 +176,25 @@ export async function startHttpApi(options: {
 				reason: result.reason,
 			});
 			// AWS answers throttling with 429 ThrottlingException.
-			return result.retryAfterSeconds === undefined
-				? reject(401, messages.unauthorized)
-				: reject(429, messages.tooManyRequests);
+			if (result.retryAfterSeconds !== undefined)
+				return reject(429, messages.tooManyRequests);
+			return result.signature
+				? {
+						status: result.signature.status,
+						body: {message: result.signature.message},
+						errorType: result.signature.errorType,
+					}
+				: reject(401, messages.unauthorized);
 		}
 
-		sessions.set(socket, {authorization, principal: result.principal});
+		if (!signed)
+			sessions.set(socket, {authorization, principal: result.principal});
 		return result.principal;
 	}
 
 	async function handle(request: IncomingMessage): Promise<Reply> {
 		const principal = await principalOf(request);
+		if ('status' in principal) return principal;
 		if ('code' in principal) return errorReply(principal);
 		const granted = access.accessFor(principal);
 		const forbidden = (
@@ -208,10 +230,19 @@ export async function startHttpApi(options: {
 			);
 		}
 
-		if (fleetPath.test(url.pathname)) {
-			if (request.method !== 'GET')
+		const indexRoute = indexRoutes[url.pathname];
+		if (indexRoute) {
+			if (request.method !== 'POST')
 				return errorReply(reject(405, 'Method Not Allowed'));
-			return listFleet(url.searchParams, granted);
+			const {search} = options;
+			if (!search) return errorReply(reject(404, 'Not Found'));
+			const body = await readBody(request, limits.maxRequestBytes);
+			if (body === undefined)
+				return {
+					...errorReply(reject(413, messages.payloadTooLarge)),
+					close: true,
+				};
+			return answerIndex(indexRoute, body, {search, granted});
 		}
 
 		const history = historyPath.exec(url.pathname);
@@ -309,61 +340,6 @@ export async function startHttpApi(options: {
 			names.length > pageSize
 				? Buffer.from(results.at(-1) ?? '').toString('base64url')
 				: undefined;
-		return page(results, nextToken);
-	}
-
-	function listFleet(query: URLSearchParams, granted: Access): Reply {
-		const pageSizeText = query.get('pageSize');
-		const pageSize = pageSizeText === null ? 100 : Number(pageSizeText);
-		if (
-			!Number.isInteger(pageSize) ||
-			pageSize < 1 ||
-			pageSize > fleetPageSizeMax
-		) {
-			return errorReply(
-				reject(400, `pageSize must be between 1 and ${fleetPageSizeMax}`),
-			);
-		}
-
-		const queryText = query.get('query');
-		const parsed = queryText === null ? undefined : parseQuery(queryText);
-		if (parsed && !parsed.ok) return errorReply(reject(400, parsed.error));
-		let after = {thingName: '', shadowName: ''};
-		const token = query.get('nextToken');
-		if (token !== null) {
-			try {
-				const [thingName, shadowName] = JSON.parse(
-					Buffer.from(token, 'base64url').toString('utf8'),
-				) as [unknown, unknown];
-				if (typeof thingName !== 'string' || typeof shadowName !== 'string')
-					throw new TypeError('not a pair');
-				after = {thingName, shadowName};
-			} catch {
-				return errorReply(reject(400, 'Invalid nextToken'));
-			}
-		}
-
-		const match = query.get('match');
-		const matchProblem = match === null ? undefined : checkNamePattern(match);
-		if (matchProblem) return errorReply(reject(400, `match: ${matchProblem}`));
-		const shadowName = query.get('shadow');
-		const {results, last} = service.listShadows(
-			{
-				...(match === null ? {} : {match}),
-				...(parsed?.ok ? {query: parsed.query} : {}),
-				...(shadowName === null ? {} : {shadowName}),
-				withState: query.get('state') === 'true',
-				visible: (thingName) =>
-					granted.allows('iot:GetThingShadow', resources.thing(thingName)),
-			},
-			after,
-			pageSize,
-		);
-		const nextToken = last
-			? Buffer.from(JSON.stringify([last.thingName, last.shadowName])).toString(
-					'base64url',
-				)
-			: undefined;
 		return page(results, nextToken);
 	}
 
@@ -501,10 +477,15 @@ function decode(segment: string): string {
 }
 
 /** The body, or undefined when it is larger than the limit (the rest is not buffered). */
+/** Bodies already read, by request: a signed request's is read before authentication, then used by its route. */
+const bodiesRead = new WeakMap<IncomingMessage, Buffer>();
+
 async function readBody(
 	request: IncomingMessage,
 	limit: number,
 ): Promise<Buffer | undefined> {
+	const early = bodiesRead.get(request);
+	if (early) return early.byteLength > limit ? undefined : early;
 	const declared = Number(request.headers['content-length'] ?? 0);
 	if (declared > limit) return undefined;
 	const chunks: Buffer[] = [];
@@ -520,7 +501,9 @@ async function readBody(
 		chunks.push(buffer);
 	}
 
-	return Buffer.concat(chunks);
+	const body = Buffer.concat(chunks);
+	bodiesRead.set(request, body);
+	return body;
 }
 
 function errorReply(rejection: Rejection): Reply {
@@ -559,4 +542,21 @@ function basicCredentials(authorization: string | undefined): {
 	return colon === -1
 		? {username: decoded}
 		: {username: decoded.slice(0, colon), password: decoded.slice(colon + 1)};
+}
+
+/** Scopes a signature over HTTP may have: iot-data, and the control plane served on the same port. */
+const httpSigningServices = ['iotdata', 'iot'];
+
+/**
+The request as its SigV4 signature covers it, the body read (bounded) so its
+hash can be checked; undefined when it is not signed.
+*/
+async function signedRequestWithBody(
+	request: IncomingMessage,
+	limit: number,
+): Promise<SignedRequest | 'too large' | undefined> {
+	const bare = signedRequestOf(request, Buffer.alloc(0));
+	if (signatureOf(bare) === undefined) return undefined;
+	const body = await readBody(request, limit);
+	return body === undefined ? 'too large' : {...bare, body};
 }

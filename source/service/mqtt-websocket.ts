@@ -5,11 +5,16 @@ packet per binary message. aedes writes a packet in several pieces (header,
 topic, payload); WebSocket streams would send each piece as a message, which
 the spec allows but simple clients and AWS-oriented tools do not read, so the
 outgoing bytes are cut at packet boundaries first.
+
+An upgrade may be admitted or refused before it is answered (a URL signed
+with SigV4, as AWS IoT's WebSocket clients sign it, is checked here): a
+refusal is an HTTP status with AWS's error body, and one line in the log.
 */
 import type {IncomingMessage} from 'node:http';
 import {Duplex} from 'node:stream';
 import {WebSocketServer, type RawData, type WebSocket} from 'ws';
 import type {Logger} from '../log/logger.js';
+import type {Principal} from '../security/access-control.js';
 
 export const mqttWebSocketPath = '/mqtt';
 
@@ -122,12 +127,51 @@ function toBuffer(data: RawData): Buffer {
 	return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
 }
 
-/** The answer to an upgrade nobody serves: 404, and the connection closed. */
-export function refuseUpgrade(socket: Duplex): void {
+const statusTexts: Readonly<Record<number, string>> = {
+	400: 'Bad Request',
+	403: 'Forbidden',
+	404: 'Not Found',
+	429: 'Too Many Requests',
+	500: 'Internal Server Error',
+};
+
+/** The answer to an upgrade nobody serves (404), or one refused (with AWS's error body), and the connection closed. */
+export function refuseUpgrade(
+	socket: Duplex,
+	refusal: {
+		readonly status: number;
+		readonly errorType?: string;
+		readonly message?: string;
+	} = {status: 404},
+): void {
+	const body =
+		refusal.message === undefined
+			? ''
+			: JSON.stringify({message: refusal.message});
 	socket.end(
-		'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+		[
+			`HTTP/1.1 ${refusal.status} ${statusTexts[refusal.status] ?? 'Error'}`,
+			...(body === '' ? [] : ['Content-Type: application/json']),
+			...(refusal.errorType ? [`x-amzn-ErrorType: ${refusal.errorType}`] : []),
+			`Content-Length: ${Buffer.byteLength(body)}`,
+			'Connection: close',
+			'',
+			body,
+		].join('\r\n'),
 	);
 }
+
+/** Whether an upgrade goes on, and as whom when its request proved it. */
+export type UpgradeAdmission =
+	| {readonly ok: true; readonly principal?: Principal}
+	| {
+			readonly ok: false;
+			readonly status: number;
+			readonly errorType?: string;
+			readonly message: string;
+			/** For the log; never a secret. */
+			readonly reason: string;
+	  };
 
 export type WebSocketAcceptor = (
 	request: IncomingMessage,
@@ -139,10 +183,15 @@ export type WebSocketAcceptor = (
 Answers HTTP upgrades at /mqtt (any query, any Host) with MQTT over
 WebSocket; any other upgrade gets 404, unless `anyPath` (a listener that
 serves nothing else). `accept` receives the stream and the upgrade request,
-whose socket is the TLS socket when the server is HTTPS.
+whose socket is the TLS socket when the server is HTTPS, and the principal
+`admit` found, if any.
 */
 export function mqttWebSocketAcceptor(
-	accept: (stream: Duplex, request: IncomingMessage) => void,
+	accept: (
+		stream: Duplex,
+		request: IncomingMessage,
+		principal: Principal | undefined,
+	) => void,
 	log: Logger,
 	options: {
 		readonly anyPath?: boolean;
@@ -152,6 +201,8 @@ export function mqttWebSocketAcceptor(
 		own bounds see a byte.
 		*/
 		readonly maxMessageBytes: number;
+		/** Asked before answering an upgrade at the path. */
+		readonly admit?: (request: IncomingMessage) => Promise<UpgradeAdmission>;
 	},
 ): WebSocketAcceptor & {close(): void} {
 	const server = new WebSocketServer({
@@ -167,13 +218,46 @@ export function mqttWebSocketAcceptor(
 			return;
 		}
 
-		server.handleUpgrade(request, socket, head, (webSocket) => {
-			const stream = mqttWebSocketStream(webSocket);
-			stream.on('error', (error) => {
-				log.info('websocket error', {error: error.message});
+		const upgradeAs = (principal: Principal | undefined) => {
+			server.handleUpgrade(request, socket, head, (webSocket) => {
+				const stream = mqttWebSocketStream(webSocket);
+				stream.on('error', (error) => {
+					log.info('websocket error', {error: error.message});
+				});
+				accept(stream, request, principal);
 			});
-			accept(stream, request);
-		});
+		};
+
+		const {admit} = options;
+		if (!admit) {
+			upgradeAs(undefined);
+			return;
+		}
+
+		// Nothing else listens on the socket while the request is checked.
+		const onError = () => socket.destroy();
+		socket.on('error', onError);
+		admit(request)
+			.then((admission) => {
+				socket.off('error', onError);
+				if (socket.destroyed) return;
+				if (admission.ok) {
+					upgradeAs(admission.principal);
+					return;
+				}
+
+				log.warn('refused a WebSocket upgrade', {
+					remoteAddress: request.socket.remoteAddress,
+					status: admission.status,
+					reason: admission.reason,
+				});
+				refuseUpgrade(socket, admission);
+			})
+			.catch((error: unknown) => {
+				socket.off('error', onError);
+				log.error('WebSocket upgrade failed', {error: String(error)});
+				if (!socket.destroyed) refuseUpgrade(socket, {status: 500});
+			});
 	};
 
 	return Object.assign(upgrade, {

@@ -4,11 +4,6 @@ answered by the engine strictly in arrival order, and the records they change
 are committed in one transaction per batch (group commit). Replies leave only
 after that commit: nothing is acknowledged before it is durable.
 */
-import {
-	listShadows,
-	type ListFilter,
-	type ShadowSummary,
-} from '../fleet/list-shadows.js';
 import type {Logger} from '../log/logger.js';
 import {messages, reject, type Rejection} from '../shadow/errors.js';
 import type {EngineOptions} from '../shadow/limits.js';
@@ -87,12 +82,6 @@ export type ShadowService = {
 		readonly retention: JournalRetention;
 	};
 	listNamedShadows(thingName: string, after: string, limit: number): string[];
-	/** The fleet, filtered, one page after `after`; `last` is where the next page starts. */
-	listShadows(
-		filter: ListFilter,
-		after: ShadowAddress,
-		limit: number,
-	): {results: ShadowSummary[]; last: ShadowAddress | undefined};
 	readonly options: EngineOptions;
 	/** Answers what is queued, then stops taking requests. */
 	close(): Promise<void>;
@@ -442,16 +431,6 @@ export function createShadowService(
 		},
 		listNamedShadows(thingName, after, limit) {
 			return store.listNamedShadows(thingName, after, limit);
-		},
-		listShadows(filter, after, limit) {
-			return listShadows(
-				(start, visit) => {
-					store.scanLive(start, visit);
-				},
-				filter,
-				after,
-				limit,
-			);
 		},
 		async close() {
 			closed = true;
