@@ -237,7 +237,8 @@ export async function addUser(
 			})
 		: {};
 	const users = {...document.users, [name]: await hashPassword(password)};
-	writePrivate(file, JSON.stringify({users}, null, 2) + '\n');
+	// The rest of the file (its access keys) stays as it was.
+	writePrivate(file, JSON.stringify({...document, users}, null, 2) + '\n');
 	return file;
 }
 

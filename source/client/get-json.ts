@@ -6,6 +6,7 @@ without undici's Agent, which Node does not expose.)
 */
 import {request as httpRequest} from 'node:http';
 import {request as httpsRequest} from 'node:https';
+import type {HttpSigner} from './sign-http.js';
 
 export type HttpCredentials = {
 	readonly cert?: Buffer;
@@ -13,6 +14,8 @@ export type HttpCredentials = {
 	readonly ca?: Buffer;
 	readonly username?: string;
 	readonly password?: string;
+	/** Signs each request with SigV4 (AWS credentials), instead of a password. */
+	readonly sign?: HttpSigner;
 };
 
 /** A page of 100 things with 10 shadows of 8 KB each, and room to spare; a bigger answer is no page of ours. */
@@ -48,7 +51,7 @@ async function requestJson(
 	const target = new URL(url);
 	const secure = target.protocol === 'https:';
 	const send = secure ? httpsRequest : httpRequest;
-	const headers: Record<string, string> = {accept: 'application/json'};
+	let headers: Record<string, string> = {accept: 'application/json'};
 	if (body) {
 		headers['content-type'] = 'application/json';
 		headers['content-length'] = String(body.length);
@@ -57,6 +60,14 @@ async function requestJson(
 	if (credentials.username !== undefined) {
 		headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password ?? ''}`).toString('base64')}`;
 	}
+
+	if (credentials.sign)
+		headers = await credentials.sign({
+			method: body ? 'POST' : 'GET',
+			url: target,
+			headers,
+			...(body ? {body} : {}),
+		});
 
 	return new Promise((resolve, reject) => {
 		const request = send(

@@ -375,6 +375,14 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 				description:
 					'journal entries older than this are pruned (such as 7d; default 30d)',
 			},
+			fleetIndex: {
+				type: 'string',
+				value: 'on|off',
+				description:
+					'the Fleet Indexing term index, written with each shadow (off: queries read things in order; on again: rebuilt at start)',
+				choices: ['on', 'off'],
+				default: 'on',
+			},
 			...logging,
 		},
 	},
@@ -548,7 +556,8 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 			'  init            create the CA and the service certificate (--host for more names)',
 			'  device NAME     issue a certificate for thing NAME (devices/NAME.crt, .key)',
 			'  app NAME        issue a certificate for an app or console (apps/NAME.crt, .key)',
-			'  user NAME       store a password for NAME, read from SHADOW_TUI_PASSWORD or stdin',
+			'  user NAME       store a password for NAME, read from SHADOW_TUI_PASSWORD or stdin;',
+			'                  with --access-key, make an access key pair for NAME instead (SigV4)',
 			'  revoke NAME     revoke the certificates of a thing, an app or a serial number',
 			'  list            what was issued, and what is revoked',
 			'  policy          print the default policy file, to start your own from',
@@ -573,6 +582,11 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 				description: 'validity of a new certificate in days',
 				default: 365,
 				min: 1,
+			},
+			accessKey: {
+				type: 'boolean',
+				description:
+					'user: a new AWS-style access key pair for the AWS SDKs and CLI, shown once',
 			},
 		},
 	},

@@ -16,6 +16,7 @@ import {
 } from '../certs/certificate-authority.js';
 import {configDirectory} from '../config/paths.js';
 import {defaultPolicyFile} from '../security/policy-set.js';
+import {addAccessKey, UserFileError} from '../security/user-file.js';
 import {CommandFailure, UsageError} from './command-error.js';
 import type {Environment} from './run-command.js';
 
@@ -85,6 +86,11 @@ export async function runCerts(
 			}
 
 			case 'user': {
+				if (flags.accessKey === true) {
+					printAccessKey(dir, name ?? '');
+					return 0;
+				}
+
 				const password = await readPassword(environment);
 				const file = await addUser(dir, name ?? '', password);
 				print(
@@ -120,6 +126,27 @@ export async function runCerts(
 			throw new CommandFailure(error.message);
 		throw error;
 	}
+}
+
+/** The secret is printed this once, to stdout only; the users file keeps it owner-only. */
+function printAccessKey(dir: string, user: string): void {
+	const file = caFiles(dir).users;
+	let key: {accessKeyId: string; secretAccessKey: string};
+	try {
+		key = addAccessKey(file, user);
+	} catch (error: unknown) {
+		if (error instanceof UserFileError) throw new CommandFailure(error.message);
+		throw error;
+	}
+
+	print(
+		`added access key ${key.accessKeyId} for ${user} to ${file}`,
+		'  a running service takes it within a second; remove it from the file to revoke it',
+		'for an AWS profile (~/.aws/credentials or AWS_SHARED_CREDENTIALS_FILE):',
+		`  aws_access_key_id = ${key.accessKeyId}`,
+		`  aws_secret_access_key = ${key.secretAccessKey}`,
+		'  (the secret is not shown again)',
+	);
 }
 
 function listIssued(dir: string): void {

@@ -44,6 +44,7 @@ import {
 	type SdkTls,
 } from '../client/sdk-data-plane.js';
 import {createWebSocketSigner} from '../client/signed-websocket.js';
+import {createHttpSigner} from '../client/sign-http.js';
 import type {Logger} from '../log/logger.js';
 import {CommandFailure, UsageError} from './command-error.js';
 import {readFileFlag} from './read-file-flag.js';
@@ -414,6 +415,10 @@ function credentialsOf(
 					username: connection.username,
 					password: passwordFrom(environment),
 				}),
+		// Resolved at the first request: a connection that never calls HTTP never needs the profile.
+		...(wantsSigv4Http(connection)
+			? {sign: createHttpSigner(() => awsAccessFor(connection, environment))}
+			: {}),
 	};
 }
 

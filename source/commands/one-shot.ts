@@ -28,7 +28,8 @@ import {awsLimits} from '../shadow/limits.js';
 import type {StatePatch} from '../shadow/request.js';
 import type {ShadowAddress} from '../shadow/topics.js';
 import {UsageError} from './command-error.js';
-import {connectFromFlags} from './connect-from-flags.js';
+import {connectFromFlags, dataPlaneFromFlags} from './connect-from-flags.js';
+import type {ShadowRequests} from '../client/sdk-data-plane.js';
 import {describeSelection, fleetFromFlags} from './fleet-targets.js';
 import {runBulkDryRun} from './bulk-dry-run.js';
 import {dryRunUpdate, previewLines} from './dry-run.js';
@@ -36,9 +37,54 @@ import {parsePatchFlag} from './parse-patch-flag.js';
 import type {Environment} from './run-command.js';
 
 type Action = (
-	client: ShadowClient,
+	client: ShadowRequests,
 	address: ShadowAddress,
 ) => Promise<{version: number}>;
+
+/** Where a command's shadow requests go, and how to let go of it. */
+type Transport = {
+	readonly requests: ShadowRequests;
+	/** Subscribes to every reply of the operation first (MQTT), so many requests need no subscription each. */
+	prepare(operation: 'get' | 'update' | 'delete'): Promise<void>;
+	close(): Promise<void>;
+};
+
+/**
+With AWS credentials and a known HTTP API (--api, or AWS IoT Core's data
+endpoint) the requests are iot-data calls signed with SigV4, as the AWS CLI
+makes them; otherwise MQTT, as before (over a signed WebSocket when the
+broker is wss:// and credentials are named).
+*/
+async function openTransport(
+	flags: FlagValues,
+	environment: Environment,
+	log: Logger,
+): Promise<Transport> {
+	const plane = dataPlaneFromFlags(
+		flags,
+		environment,
+		flags.api as string | undefined,
+	);
+	if (plane)
+		return {
+			requests: plane,
+			prepare: async () => Promise.resolve(),
+			async close() {
+				plane.close();
+				return Promise.resolve();
+			},
+		};
+	const client: ShadowClient = await connectFromFlags(flags, environment, log);
+	return {
+		requests: client,
+		async prepare(operation) {
+			await client.subscribeAllReplies(operation);
+		},
+		async close() {
+			await client.close();
+		},
+	};
+}
 
 function loggerFrom(flags: FlagValues): Logger {
 	const logFile = flags.logFile as string | undefined;
@@ -72,9 +118,9 @@ async function runOneShot(
 	const json = flags.json === true;
 	const log = loggerFrom(flags);
 	try {
-		const client = await connectFromFlags(flags, environment, log);
+		const transport = await openTransport(flags, environment, log);
 		try {
-			const document = await action(client, address);
+			const document = await action(transport.requests, address);
 			console.log(
 				json
 					? JSON.stringify(document)
@@ -95,7 +141,7 @@ async function runOneShot(
 				);
 			return 1;
 		} finally {
-			await client.close();
+			await transport.close();
 		}
 	} finally {
 		await log.close();
@@ -119,14 +165,14 @@ async function runMany(
 
 	const log = loggerFrom(flags);
 	try {
-		const client = await connectFromFlags(flags, environment, log);
+		const transport = await openTransport(flags, environment, log);
 		try {
-			await client.subscribeAllReplies(
+			await transport.prepare(
 				command === 'get' ? 'get' : command === 'delete' ? 'delete' : 'update',
 			);
 			const bulk = createBulkRun(
 				targets.map(({thingName, shadowName}) => ({thingName, shadowName})),
-				async (address) => action(client, address),
+				async (address) => action(transport.requests, address),
 			);
 			bulk.onDone((item) => {
 				if (json) console.log(JSON.stringify(itemJson(item)));
@@ -143,7 +189,7 @@ async function runMany(
 				);
 			return failed > 0 ? 1 : 0;
 		} finally {
-			await client.close();
+			await transport.close();
 		}
 	} finally {
 		await log.close();

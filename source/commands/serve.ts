@@ -157,6 +157,7 @@ export async function runServe(
 	};
 	const rateLimit = (flags.rateLimit as number | undefined) ?? 20;
 	const retention = retentionFrom(flags);
+	const fleetIndex = (flags.fleetIndex as string | undefined) !== 'off';
 
 	let service;
 	try {
@@ -176,6 +177,7 @@ export async function runServe(
 			}),
 			brokerLimits: brokerLimitsFrom(flags),
 			retention,
+			fleetIndex,
 			...(broker
 				? {
 						broker: {
@@ -217,6 +219,7 @@ export async function runServe(
 			: []),
 		`  data       ${dataFile}`,
 		`  history    ${retentionLine(retention)}`,
+		`  fleet      ${fleetIndex ? 'indexed (SearchIndex reads the term index)' : 'not indexed (--fleet-index off: SearchIndex reads things in order)'}`,
 		...(logFile ? [`  log        ${logFile}`] : []),
 		...(tlsCa || usersFile
 			? [`  policy     ${policyLine(policyFile, everyCertificate)}`]

@@ -119,3 +119,39 @@ test('a policy statement that can never match starts with a warning line', async
 		"  warning    policy 'policy' statement 1: resource 'clinet/*' is of no type shadow-tui checks (client/, topic/, topicfilter/, thing/, index/), so it matches nothing",
 	]);
 });
+
+test('--fleet-index off serves SearchIndex without the index, and says so; a bad value is one line', async (t) => {
+	const dir = await temporaryDirectory(t);
+	const bad = await runCli([
+		'serve',
+		'--fleet-index',
+		'maybe',
+		'--data',
+		join(dir, 'bad'),
+	]);
+	assert.equal(bad.code, 2);
+	assert.match(bad.stderr, /--fleet-index must be one of on, off/);
+	assert.equal(bad.stderr.trim().split('\n').length, 1);
+
+	const serve = await startServe(t, [
+		'--fleet-index',
+		'off',
+		'--data',
+		join(dir, 'data'),
+	]);
+	assert.match(serve.output(), /fleet\s+not indexed/);
+	const updated = await fetch(`${serve.httpUrl}/things/kiln-1/shadow`, {
+		method: 'POST',
+		body: JSON.stringify({state: {reported: {heat: 900}}}),
+	});
+	assert.equal(updated.status, 200);
+	const found = await fetch(`${serve.httpUrl}/indices/search`, {
+		method: 'POST',
+		body: JSON.stringify({queryString: 'shadow.reported.heat>800'}),
+	});
+	const body = (await found.json()) as {things: {thingName: string}[]};
+	assert.deepEqual(
+		body.things.map((thing) => thing.thingName),
+		['kiln-1'],
+	);
+});
